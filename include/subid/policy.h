@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "subid/config.h"
+#include "subid/idrange.h"
+#include "subid/subuid.h"
+#include "subid/uidmap.h"
+
+/*
+ * The policy core: who is a synthesized user, and which subordinate ranges
+ * an owner gets.  Pure: everything it needs is in struct policy_input, which
+ * the front end fills (lib/sysinfo.c does that for the calling process).
+ */
+
+enum subid_kind { KIND_UID = 0, KIND_GID = 1 };
+
+enum subid_source { SRC_FILES = 1, SRC_USERNS = 2, SRC_POOL = 3 };
+
+struct policy_input {
+        const struct subid_config *cfg;
+        enum subid_kind kind;
+        uint32_t caller_uid;            /* real UID of the calling process */
+        uint32_t caller_id;             /* its real UID or GID, per kind: never granted to itself */
+        bool caller_known;              /* caller's UID has an entry in /etc/passwd */
+        bool in_userns;                 /* caller is not in the initial user namespace */
+        const struct idmap *map;        /* caller namespace's map for kind; NULL: unknown */
+        const struct colon_db *subdb;   /* /etc/subuid or /etc/subgid; NULL: absent */
+};
+
+struct grant {
+        struct idrange r;
+        enum subid_source src;
+        unsigned line; /* SRC_FILES: line in the file; SRC_POOL: config line */
+};
+
+struct grants {
+        size_t n;
+        struct grant g[IDSET_MAX];
+};
+
+/* An owner as /etc/subuid or the caller names it. */
+struct owner {
+        bool has_uid;
+        uint32_t uid;
+        const char *name; /* may be NULL when has_uid */
+};
+
+const char *source_name(enum subid_source s);
+
+/*
+ * Is uid a user this policy covers (for entity synthesis and for the
+ * dynamic sources)?  Never for UID 0.  `self` covers the caller's real UID
+ * only when no /etc/passwd entry knows it.  *slot (may be NULL) receives
+ * the pool slot.
+ */
+bool policy_is_user(const struct policy_input *in, uint32_t uid, uint64_t *slot);
+
+/*
+ * The subordinate ranges of an owner, in order.  For a covered user
+ * (policy_is_user) the dynamic sources answer first: `userns` (the
+ * caller's own namespace, every mapped ID except 0 and the caller's own) or
+ * `pool` (initial namespace only); /etc/subuid is read for such a user only
+ * when those grant nothing, so the answer does not depend on the size of
+ * /etc/subuid.  Any other owner gets exactly its /etc/subuid lines (by name
+ * and by decimal UID, like shadow).  *why (may be NULL) receives a short
+ * reason when nothing is granted.
+ */
+int policy_owner_ranges(const struct policy_input *in, const struct owner *o, struct grants *out, const char **why);
+
+/* Ranges as a plain set, in the same order. */
+void grants_to_set(const struct grants *g, struct idset *out);
+
+/* Does the owner hold all of [start, start+count)? */
+bool policy_has_range(const struct policy_input *in, const struct owner *o, uint64_t start, uint64_t count);
+
+/*
+ * Owners holding id.  Files owners are reported as written (name or uid);
+ * dynamic owners by UID.  At most max are stored; returns how many exist
+ * (distinct by identity), or a negative errno.
+ */
+struct owner_ref {
+        bool has_uid;
+        uint32_t uid;
+        char name[33]; /* shadow allows 32-byte user names; longer owners are skipped */
+};
+int policy_find_owners(const struct policy_input *in, uint64_t id, struct owner_ref *out, size_t max);
+
+/*
+ * Name of a subordinate ID: "<owner>-<offset>", when exactly one owner
+ * holds it and the result is a valid name.  -ENOENT otherwise.
+ */
+int policy_subid_name(const struct policy_input *in, uint64_t id, char *buf, size_t bufsz);
+/* Inverse of policy_subid_name.  -ENOENT when name is not one of ours. */
+int policy_subid_by_name(const struct policy_input *in, const char *name, uint32_t *id);

@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "subid/names.h"
+#include "subid/strutils.h"
+#include "subid/sysinfo.h"
+
+#define DB_MAX_SIZE (64u * 1024 * 1024)
+#define USERNS_LINK "/proc/self/ns/user"
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct filesig {
+        bool present;
+        dev_t dev;
+        ino_t ino;
+        off_t size;
+        struct timespec mtim, ctim;
+};
+
+static void sig_from_stat(struct filesig *s, const struct stat *st)
+{
+        s->present = true;
+        s->dev = st->st_dev;
+        s->ino = st->st_ino;
+        s->size = st->st_size;
+        s->mtim = st->st_mtim;
+        s->ctim = st->st_ctim;
+}
+
+static bool sig_eq(const struct filesig *a, const struct filesig *b)
+{
+        if (a->present != b->present)
+                return false;
+        if (!a->present)
+                return true;
+        return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtim.tv_sec == b->mtim.tv_sec &&
+               a->mtim.tv_nsec == b->mtim.tv_nsec && a->ctim.tv_sec == b->ctim.tv_sec &&
+               a->ctim.tv_nsec == b->ctim.tv_nsec;
+}
+
+static void sig_of_path(const char *path, struct filesig *s)
+{
+        struct stat st;
+        memset(s, 0, sizeof(*s));
+        if (stat(path, &st) == 0)
+                sig_from_stat(s, &st);
+}
+
+/* Files that grant privileges must be root's and writable only by root:
+ * an entrypoint that makes /etc files group-writable for GID 0 must not let
+ * the pod's user grant itself IDs. */
+static bool trusted(const struct stat *st)
+{
+        return S_ISREG(st->st_mode) && st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/* Open without following a symlink and read the whole regular file.
+ * *buf is malloc'ed and NUL-terminated. */
+static int slurp(const char *path, size_t max, bool need_trust, struct stat *st, char **buf, size_t *len)
+{
+        int fd, r = 0;
+        size_t cap, n = 0;
+        char *b;
+
+        *buf = NULL;
+        /* Files that grant privileges are never reached through a symlink. */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (need_trust ? O_NOFOLLOW : 0));
+        if (fd < 0)
+                return errno == ELOOP ? -EPERM : -errno;
+        if (fstat(fd, st) < 0) {
+                r = -errno;
+                goto out;
+        }
+        if (!S_ISREG(st->st_mode) || (need_trust && !trusted(st))) {
+                r = -EPERM;
+                goto out;
+        }
+        if ((uint64_t)st->st_size > max) {
+                r = -EFBIG;
+                goto out;
+        }
+        cap = (size_t)st->st_size + 1;
+        b = malloc(cap + 1);
+        if (!b) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (;;) {
+                ssize_t k = read(fd, b + n, cap - n);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = -errno;
+                        free(b);
+                        goto out;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t)k;
+                if (n == cap) { /* grew while we read: refuse a moving target */
+                        r = -EAGAIN;
+                        free(b);
+                        goto out;
+                }
+        }
+        b[n] = '\0';
+        *buf = b;
+        *len = n;
+out:
+        close(fd);
+        return r;
+}
+
+int sys_load_config(const char *path, struct subid_config *cfg, struct config_error *err)
+{
+        struct stat st;
+        char *text;
+        size_t len;
+        int r;
+
+        err->line = 0;
+        err->msg[0] = '\0';
+        r = slurp(path, CONFIG_MAX_SIZE, true, &st, &text, &len);
+        if (r == -ENOENT) {
+                config_defaults(cfg);
+                return -ENOENT;
+        }
+        if (r == -EPERM) {
+                strcpy(err->msg, "not a regular file owned by root and writable only by root (refused)");
+                return -EPERM;
+        }
+        if (r == -EFBIG) {
+                strcpy(err->msg, "file too large");
+                return -EINVAL;
+        }
+        if (r < 0) {
+                strcpy(err->msg, "cannot read file");
+                return r;
+        }
+        r = config_parse(text, len, cfg, err);
+        free(text);
+        return r;
+}
+
+static struct {
+        bool valid;
+        struct filesig sig;
+        int status;
+        struct subid_config cfg;
+} cfg_cache;
+
+int sys_config(struct subid_config *out)
+{
+        struct filesig now;
+        int status;
+
+        sig_of_path(NSS_SUBID_CONF, &now);
+        pthread_mutex_lock(&cache_lock);
+        if (!cfg_cache.valid || !sig_eq(&now, &cfg_cache.sig)) {
+                struct config_error err;
+                cfg_cache.status = sys_load_config(NSS_SUBID_CONF, &cfg_cache.cfg, &err);
+                /* A transient read error is not cached. */
+                cfg_cache.valid = cfg_cache.status == 0 || cfg_cache.status == -ENOENT ||
+                                  cfg_cache.status == -EINVAL || cfg_cache.status == -EPERM;
+                cfg_cache.sig = now;
+        }
+        status = cfg_cache.status;
+        if (status == 0 || status == -ENOENT)
+                *out = cfg_cache.cfg;
+        pthread_mutex_unlock(&cache_lock);
+        return status;
+}
+
+struct dbsnap {
+        struct colon_db db; /* first: the public pointer is to this */
+        unsigned refs;
+};
+
+static const char *const db_path[DB__MAX] = { SUBUID_FILE, SUBGID_FILE, PASSWD_FILE, GROUP_FILE };
+static const enum colon_format db_fmt[DB__MAX] = { COLON_SUBID, COLON_SUBID, COLON_PASSWD, COLON_GROUP };
+
+static struct {
+        bool valid;
+        struct filesig sig;
+        struct dbsnap *snap;
+} db_cache[DB__MAX];
+
+static void snap_unref_locked(struct dbsnap *s)
+{
+        if (s && --s->refs == 0) {
+                colon_db_free(&s->db);
+                free(s);
+        }
+}
+
+const struct colon_db *sys_db_get(enum sys_db which)
+{
+        struct filesig now;
+        struct dbsnap *s;
+
+        if ((unsigned)which >= DB__MAX)
+                return NULL;
+        sig_of_path(db_path[which], &now);
+        pthread_mutex_lock(&cache_lock);
+        if (!db_cache[which].valid || !sig_eq(&now, &db_cache[which].sig)) {
+                struct stat st;
+                char *text = NULL;
+                size_t len = 0;
+                bool subid = which == DB_SUBUID || which == DB_SUBGID;
+                int r = slurp(db_path[which], DB_MAX_SIZE, subid, &st, &text, &len);
+                struct dbsnap *ns = NULL;
+
+                if (r == 0 && (ns = calloc(1, sizeof(*ns)))) {
+                        if (colon_db_parse(text, len, db_fmt[which], &ns->db) == 0) {
+                                ns->refs = 1;
+                        } else {
+                                free(ns);
+                                ns = NULL;
+                                r = -ENOMEM;
+                        }
+                }
+                free(text);
+                snap_unref_locked(db_cache[which].snap);
+                db_cache[which].snap = ns;
+                db_cache[which].sig = now;
+                /* Absent or untrusted is a stable answer; I/O errors are retried. */
+                db_cache[which].valid = r == 0 || r == -ENOENT || r == -EPERM || r == -EFBIG;
+        }
+        s = db_cache[which].snap;
+        if (s)
+                s->refs++;
+        pthread_mutex_unlock(&cache_lock);
+        return s ? &s->db : NULL;
+}
+
+void sys_db_put(const struct colon_db *db)
+{
+        if (!db)
+                return;
+        pthread_mutex_lock(&cache_lock);
+        snap_unref_locked((struct dbsnap *)(void *)db);
+        pthread_mutex_unlock(&cache_lock);
+}
+
+static struct {
+        bool valid[2];
+        dev_t dev;
+        ino_t ino;
+        struct idmap map[2];
+} ns_cache;
+
+int sys_userns(enum subid_kind kind, bool *in_userns, struct idmap *map)
+{
+        struct stat st;
+        int k = kind == KIND_GID ? 1 : 0, r = 0;
+
+        /* Unknown namespace: fail closed, as "in a namespace whose map we
+         * do not know", which grants neither userns nor pool ranges. */
+        *in_userns = true;
+        if (stat(USERNS_LINK, &st) < 0)
+                return -errno;
+        if (st.st_ino == USERNS_INIT_INO) {
+                *in_userns = false;
+                return 0;
+        }
+        pthread_mutex_lock(&cache_lock);
+        if (ns_cache.dev != st.st_dev || ns_cache.ino != st.st_ino) {
+                ns_cache.valid[0] = ns_cache.valid[1] = false;
+                ns_cache.dev = st.st_dev;
+                ns_cache.ino = st.st_ino;
+        }
+        if (!ns_cache.valid[k]) {
+                /* /proc files report size 0: read into a fixed buffer. */
+                char buf[UIDMAP_MAX_EXTENTS * 36 + 1];
+                size_t n = 0;
+                int fd = open(k ? "/proc/self/gid_map" : "/proc/self/uid_map", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+                if (fd < 0) {
+                        r = -errno;
+                        goto out;
+                }
+                for (;;) {
+                        ssize_t got = read(fd, buf + n, sizeof(buf) - 1 - n);
+                        if (got < 0 && errno == EINTR)
+                                continue;
+                        if (got <= 0) {
+                                r = got < 0 ? -errno : 0;
+                                break;
+                        }
+                        n += (size_t)got;
+                        if (n == sizeof(buf) - 1) {
+                                r = -E2BIG;
+                                break;
+                        }
+                }
+                close(fd);
+                if (r == 0)
+                        r = idmap_parse(buf, n, &ns_cache.map[k]);
+                if (r < 0)
+                        goto out;
+                /* A map can be written once only, so it is safe to cache per namespace. */
+                ns_cache.valid[k] = true;
+        }
+        /* A child namespace holding the whole identity map was made by a
+         * privileged process; treat it as the initial namespace rather than
+         * granting every host ID. */
+        if (idmap_is_identity_full(&ns_cache.map[k]))
+                *in_userns = false;
+        else
+                *map = ns_cache.map[k];
+out:
+        pthread_mutex_unlock(&cache_lock);
+        return r;
+}
+
+int sys_input_init(struct sys_input *si, enum subid_kind kind, bool want_subdb, bool want_map)
+{
+        return sys_input_init_path(si, kind, want_subdb, want_map, NULL);
+}
+
+int sys_input_init_path(struct sys_input *si, enum subid_kind kind, bool want_subdb, bool want_map,
+                        const char *cfgpath)
+{
+        int r;
+
+        memset(&si->in, 0, sizeof(si->in));
+        si->passwd = NULL;
+        if (cfgpath) {
+                struct config_error err;
+                r = sys_load_config(cfgpath, &si->cfg, &err);
+        } else {
+                r = sys_config(&si->cfg);
+        }
+        si->cfg_status = r;
+        if (r < 0 && r != -ENOENT)
+                return r;
+        si->in.cfg = &si->cfg;
+        si->in.kind = kind;
+        si->in.caller_uid = (uint32_t)getuid();
+        si->in.caller_id = kind == KIND_GID ? (uint32_t)getgid() : si->in.caller_uid;
+        si->passwd = sys_db_get(DB_PASSWD);
+        si->in.caller_known = si->passwd && colon_db_has_id(si->passwd, si->in.caller_uid);
+        if (want_map) {
+                r = sys_userns(kind, &si->in.in_userns, &si->map);
+                si->in.map = (r == 0 && si->in.in_userns) ? &si->map : NULL;
+        } else {
+                si->in.in_userns = true; /* unknown: no dynamic ranges */
+        }
+        if (want_subdb)
+                si->in.subdb = sys_db_get(kind == KIND_GID ? DB_SUBGID : DB_SUBUID);
+        return 0;
+}
+
+void sys_input_done(struct sys_input *si)
+{
+        sys_db_put(si->in.subdb);
+        sys_db_put(si->passwd);
+        si->in.subdb = NULL;
+        si->passwd = NULL;
+}
+
+bool sys_owner_string_ok(const char *s)
+{
+        size_t n;
+        if (!s)
+                return false;
+        n = strlen_max(s, OWNER_MAX);
+        if (n == 0 || n > OWNER_MAX)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c <= 0x20 || c >= 0x7f || c == ':' || c == '/')
+                        return false;
+        }
+        return true;
+}
+
+#define PWBUF 4096
+
+/*
+ * Who is `owner`?  A decimal UID (podman asks that way after the name), a
+ * name any NSS source knows, or one of our template names.  Resolution goes
+ * through getpwnam_r/getpwuid_r like shadow's own code, so /etc/subuid lines
+ * match by name and by UID.
+ */
+bool sys_resolve_owner(const struct subid_config *cfg, const char *s, struct owner *o, char *namebuf, size_t nsz)
+{
+        struct passwd pw, *res = NULL;
+        char buf[PWBUF];
+        uint32_t v;
+
+        memset(o, 0, sizeof(*o));
+        if (parse_u32(s, &v) == 0) {
+                if (v == UINT32_MAX)
+                        return false;
+                o->has_uid = true;
+                o->uid = v;
+                if (getpwuid_r(v, &pw, buf, sizeof(buf), &res) == 0 && res && strlen(res->pw_name) < nsz) {
+                        strcpy(namebuf, res->pw_name);
+                        o->name = namebuf;
+                }
+                return true;
+        }
+        if (strlen(s) >= nsz)
+                return false;
+        strcpy(namebuf, s);
+        o->name = namebuf;
+        if (getpwnam_r(s, &pw, buf, sizeof(buf), &res) == 0 && res) {
+                o->has_uid = true;
+                o->uid = (uint32_t)res->pw_uid;
+        } else if (id_for_name(cfg, s, &v) == 0) {
+                o->has_uid = true;
+                o->uid = v;
+        }
+        return true;
+}
+
