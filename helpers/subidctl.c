@@ -98,7 +98,7 @@ static int cmd_check(int argc, char **argv)
                 return EXIT_NO;
         }
         for (int k = 0; k < 2; k++) {
-                const struct colon_db *db = sys_db_get(k ? DB_SUBGID : DB_SUBUID);
+                const struct colon_db *db = sys_db_get(k ? DB_SUBGID : DB_SUBUID, true);
                 warn_bad_lines(k ? SUBGID_FILE : SUBUID_FILE, db);
                 sys_db_put(db);
         }
@@ -128,7 +128,7 @@ static void print_grants(const char *label, const struct grants *g, const char *
 
 static int load(struct sys_input *si, enum subid_kind kind, const char *cfgpath)
 {
-        int r = sys_input_init_path(si, kind, true, true, cfgpath);
+        int r = sys_input_init_path(si, kind, SYS_SUBDB | SYS_MAP, cfgpath);
         if (r < 0) {
                 struct subid_config cfg;
                 struct config_error err;

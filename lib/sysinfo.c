@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "subid/names.h"
@@ -16,6 +17,20 @@
 #define USERNS_LINK "/proc/self/ns/user"
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Milliseconds on a cheap clock (vDSO, jiffy resolution) for SYS_CACHED. */
+static int64_t now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* May a snapshot checked at `checked` be used without a stat()? */
+static bool recent(bool fresh, bool valid, int64_t checked, int64_t now)
+{
+        return !fresh && valid && now - checked >= 0 && now - checked < SYS_REVALIDATE_MS;
+}
 
 struct filesig {
         bool present;
@@ -152,18 +167,25 @@ int sys_load_config(const char *path, struct subid_config *cfg, struct config_er
 
 static struct {
         bool valid;
+        int64_t checked;
         struct filesig sig;
         int status;
         struct subid_config cfg;
 } cfg_cache;
 
-int sys_config(struct subid_config *out)
+int sys_config(struct subid_config *out, bool fresh)
 {
         struct filesig now;
         int status;
+        int64_t t = now_ms();
 
+        pthread_mutex_lock(&cache_lock);
+        if (recent(fresh, cfg_cache.valid, cfg_cache.checked, t))
+                goto hit;
+        pthread_mutex_unlock(&cache_lock);
         sig_of_path(NSS_SUBID_CONF, &now);
         pthread_mutex_lock(&cache_lock);
+        cfg_cache.checked = t;
         if (!cfg_cache.valid || !sig_eq(&now, &cfg_cache.sig)) {
                 struct config_error err;
                 cfg_cache.status = sys_load_config(NSS_SUBID_CONF, &cfg_cache.cfg, &err);
@@ -172,6 +194,7 @@ int sys_config(struct subid_config *out)
                                   cfg_cache.status == -EINVAL || cfg_cache.status == -EPERM;
                 cfg_cache.sig = now;
         }
+hit:
         status = cfg_cache.status;
         if (status == 0 || status == -ENOENT)
                 *out = cfg_cache.cfg;
@@ -189,6 +212,7 @@ static const enum colon_format db_fmt[DB__MAX] = { COLON_SUBID, COLON_SUBID, COL
 
 static struct {
         bool valid;
+        int64_t checked;
         struct filesig sig;
         struct dbsnap *snap;
 } db_cache[DB__MAX];
@@ -201,15 +225,21 @@ static void snap_unref_locked(struct dbsnap *s)
         }
 }
 
-const struct colon_db *sys_db_get(enum sys_db which)
+const struct colon_db *sys_db_get(enum sys_db which, bool fresh)
 {
         struct filesig now;
         struct dbsnap *s;
+        int64_t t = now_ms();
 
         if ((unsigned)which >= DB__MAX)
                 return NULL;
+        pthread_mutex_lock(&cache_lock);
+        if (recent(fresh, db_cache[which].valid, db_cache[which].checked, t))
+                goto hit;
+        pthread_mutex_unlock(&cache_lock);
         sig_of_path(db_path[which], &now);
         pthread_mutex_lock(&cache_lock);
+        db_cache[which].checked = t;
         if (!db_cache[which].valid || !sig_eq(&now, &db_cache[which].sig)) {
                 struct stat st;
                 char *text = NULL;
@@ -234,6 +264,7 @@ const struct colon_db *sys_db_get(enum sys_db which)
                 /* Absent or untrusted is a stable answer; I/O errors are retried. */
                 db_cache[which].valid = r == 0 || r == -ENOENT || r == -EPERM || r == -EFBIG;
         }
+hit:
         s = db_cache[which].snap;
         if (s)
                 s->refs++;
@@ -251,27 +282,43 @@ void sys_db_put(const struct colon_db *db)
 }
 
 static struct {
+        bool known;
+        int64_t checked;
         bool valid[2];
         dev_t dev;
         ino_t ino;
         struct idmap map[2];
 } ns_cache;
 
-int sys_userns(enum subid_kind kind, bool *in_userns, struct idmap *map)
+int sys_userns(enum subid_kind kind, bool *in_userns, struct idmap *map, bool fresh)
 {
         struct stat st;
         int k = kind == KIND_GID ? 1 : 0, r = 0;
+        int64_t t = now_ms();
 
         /* Unknown namespace: fail closed, as "in a namespace whose map we
          * do not know", which grants neither userns nor pool ranges. */
         *in_userns = true;
-        if (stat(USERNS_LINK, &st) < 0)
-                return -errno;
+        pthread_mutex_lock(&cache_lock);
+        if (recent(fresh, ns_cache.known, ns_cache.checked, t)) {
+                st.st_dev = ns_cache.dev;
+                st.st_ino = ns_cache.ino;
+        } else {
+                /* Costly (~2 us): /proc/self resolution.  Hence the cache. */
+                pthread_mutex_unlock(&cache_lock);
+                if (stat(USERNS_LINK, &st) < 0)
+                        return -errno;
+                pthread_mutex_lock(&cache_lock);
+                ns_cache.known = true;
+                ns_cache.checked = t;
+        }
         if (st.st_ino == USERNS_INIT_INO) {
+                ns_cache.dev = st.st_dev;
+                ns_cache.ino = st.st_ino;
+                pthread_mutex_unlock(&cache_lock);
                 *in_userns = false;
                 return 0;
         }
-        pthread_mutex_lock(&cache_lock);
         if (ns_cache.dev != st.st_dev || ns_cache.ino != st.st_ino) {
                 ns_cache.valid[0] = ns_cache.valid[1] = false;
                 ns_cache.dev = st.st_dev;
@@ -320,14 +367,14 @@ out:
         return r;
 }
 
-int sys_input_init(struct sys_input *si, enum subid_kind kind, bool want_subdb, bool want_map)
+int sys_input_init(struct sys_input *si, enum subid_kind kind, unsigned flags)
 {
-        return sys_input_init_path(si, kind, want_subdb, want_map, NULL);
+        return sys_input_init_path(si, kind, flags, NULL);
 }
 
-int sys_input_init_path(struct sys_input *si, enum subid_kind kind, bool want_subdb, bool want_map,
-                        const char *cfgpath)
+int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned flags, const char *cfgpath)
 {
+        bool fresh = !(flags & SYS_CACHED);
         int r;
 
         memset(&si->in, 0, sizeof(si->in));
@@ -336,8 +383,9 @@ int sys_input_init_path(struct sys_input *si, enum subid_kind kind, bool want_su
                 struct config_error err;
                 r = sys_load_config(cfgpath, &si->cfg, &err);
         } else {
-                r = sys_config(&si->cfg);
+                r = sys_config(&si->cfg, fresh);
         }
+        si->fresh = fresh;
         si->cfg_status = r;
         if (r < 0 && r != -ENOENT)
                 return r;
@@ -345,16 +393,16 @@ int sys_input_init_path(struct sys_input *si, enum subid_kind kind, bool want_su
         si->in.kind = kind;
         si->in.caller_uid = (uint32_t)getuid();
         si->in.caller_id = kind == KIND_GID ? (uint32_t)getgid() : si->in.caller_uid;
-        si->passwd = sys_db_get(DB_PASSWD);
+        si->passwd = sys_db_get(DB_PASSWD, fresh);
         si->in.caller_known = si->passwd && colon_db_has_id(si->passwd, si->in.caller_uid);
-        if (want_map) {
-                r = sys_userns(kind, &si->in.in_userns, &si->map);
+        if (flags & SYS_MAP) {
+                r = sys_userns(kind, &si->in.in_userns, &si->map, fresh);
                 si->in.map = (r == 0 && si->in.in_userns) ? &si->map : NULL;
         } else {
                 si->in.in_userns = true; /* unknown: no dynamic ranges */
         }
-        if (want_subdb)
-                si->in.subdb = sys_db_get(kind == KIND_GID ? DB_SUBGID : DB_SUBUID);
+        if (flags & SYS_SUBDB)
+                si->in.subdb = sys_db_get(kind == KIND_GID ? DB_SUBGID : DB_SUBUID, fresh);
         return 0;
 }
 

@@ -71,9 +71,9 @@ static enum nss_status notfound(int *errnop)
 static void need_ranges(struct sys_input *si)
 {
         if (!si->in.subdb)
-                si->in.subdb = sys_db_get(si->in.kind == KIND_GID ? DB_SUBGID : DB_SUBUID);
+                si->in.subdb = sys_db_get(si->in.kind == KIND_GID ? DB_SUBGID : DB_SUBUID, si->fresh);
         if (!si->in.map) {
-                int r = sys_userns(si->in.kind, &si->in.in_userns, &si->map);
+                int r = sys_userns(si->in.kind, &si->in.in_userns, &si->map, si->fresh);
                 si->in.map = (r == 0 && si->in.in_userns) ? &si->map : NULL;
                 if (r < 0)
                         si->in.in_userns = true;
@@ -119,9 +119,9 @@ static uint32_t subordinate_gid(const struct entity *e)
         uint32_t gid = OVERFLOW_GID;
         const struct colon_db *group;
 
-        if (sys_input_init(&g, KIND_GID, false, false) < 0)
+        if (sys_input_init(&g, KIND_GID, SYS_CACHED) < 0)
                 return gid;
-        group = sys_db_get(DB_GROUP);
+        group = sys_db_get(DB_GROUP, false);
         if (resolve_id(&g, group, e->id, &ge) && strcmp(ge.name, e->name) == 0)
                 gid = e->id;
         sys_db_put(group);
@@ -171,7 +171,7 @@ static enum nss_status pw_by_uid(uid_t uid, struct passwd *pw, char *buf, size_t
         enum nss_status st;
         bool ok;
 
-        if (sys_input_init(&si, KIND_UID, false, false) < 0) {
+        if (sys_input_init(&si, KIND_UID, SYS_CACHED) < 0) {
                 sys_input_done(&si);
                 return notfound(errnop);
         }
@@ -198,7 +198,7 @@ static bool id_of_name(enum subid_kind kind, const char *name, uint32_t *id)
         struct sys_input si;
         bool ok = false;
 
-        if (sys_input_init(&si, kind, false, false) < 0) {
+        if (sys_input_init(&si, kind, SYS_CACHED) < 0) {
                 sys_input_done(&si);
                 return false;
         }
@@ -243,11 +243,11 @@ static enum nss_status gr_by_gid(gid_t gid, struct group *gr, char *buf, size_t 
         const struct colon_db *group;
         bool ok;
 
-        if (sys_input_init(&si, KIND_GID, false, false) < 0) {
+        if (sys_input_init(&si, KIND_GID, SYS_CACHED) < 0) {
                 sys_input_done(&si);
                 return notfound(errnop);
         }
-        group = sys_db_get(DB_GROUP);
+        group = sys_db_get(DB_GROUP, false);
         ok = resolve_id(&si, group, (uint32_t)gid, &e);
         sys_db_put(group);
         sys_input_done(&si);

@@ -48,7 +48,7 @@ static enum subid_status owner_grants(const char *owner, enum subid_type t, stru
                 return SUBID_STATUS_ERROR;
         if (!sys_owner_string_ok(owner))
                 return SUBID_STATUS_UNKNOWN_USER;
-        if (sys_input_init(&si, k, true, true) < 0) {
+        if (sys_input_init(&si, k, SYS_SUBDB | SYS_MAP) < 0) {
                 /* Config insecure or invalid: grant nothing, and say so. */
                 sys_input_done(&si);
                 return SUBID_STATUS_ERROR;
@@ -139,7 +139,7 @@ EXPORT enum subid_status shadow_subid_find_subid_owners(unsigned long id, enum s
                 return SUBID_STATUS_ERROR;
         if (id >= ID_LIMIT)
                 return SUBID_STATUS_SUCCESS;
-        if (sys_input_init(&si, k, true, true) < 0) {
+        if (sys_input_init(&si, k, SYS_SUBDB | SYS_MAP) < 0) {
                 sys_input_done(&si);
                 return SUBID_STATUS_ERROR;
         }

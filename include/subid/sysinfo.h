@@ -15,10 +15,23 @@
  * read through the fd; the files that grant privileges (the config,
  * /etc/subuid, /etc/subgid) are used only when they are regular files owned
  * by root and not writable by group or others.  Snapshots are cached per
- * process and revalidated with one stat() per lookup (device, inode, size,
- * mtime, ctime); the cache is the only process-global mutable state and is
- * protected by a mutex.  Nothing here logs, exits, or reads the environment.
+ * process and revalidated with a stat() (device, inode, size, mtime, ctime):
+ * on every call for privileged decisions (the libsubid plugin inside setuid
+ * newuidmap, subidctl), and at most every SYS_REVALIDATE_MS for the NSS
+ * module (SYS_CACHED), so that a loop of getpwuid() calls costs a fraction
+ * of a files lookup.  A new process always reads the current files.  The
+ * cache is the only process-global mutable state and is protected by a
+ * mutex.  Nothing here logs, exits, or reads the environment.
  */
+
+#ifndef SYS_REVALIDATE_MS
+#define SYS_REVALIDATE_MS 100
+#endif
+
+/* sys_input_init flags */
+#define SYS_SUBDB 1u  /* load /etc/subuid or /etc/subgid */
+#define SYS_MAP 2u    /* find the user namespace and its map */
+#define SYS_CACHED 4u /* snapshots up to SYS_REVALIDATE_MS old are fine */
 
 #ifndef SUBUID_FILE
 #define SUBUID_FILE "/etc/subuid"
@@ -47,15 +60,15 @@ enum sys_db { DB_SUBUID, DB_SUBGID, DB_PASSWD, DB_GROUP, DB__MAX };
 int sys_load_config(const char *path, struct subid_config *cfg, struct config_error *err);
 
 /* Cached copy of NSS_SUBID_CONF (see sys_load_config for return values). */
-int sys_config(struct subid_config *out);
+int sys_config(struct subid_config *out, bool fresh);
 
 /* Take / drop a reference to the cached snapshot of one file.  NULL when the
  * file is absent or (for DB_SUBUID/DB_SUBGID) untrusted. */
-const struct colon_db *sys_db_get(enum sys_db which);
+const struct colon_db *sys_db_get(enum sys_db which, bool fresh);
 void sys_db_put(const struct colon_db *db);
 
 /* Namespace of the calling thread: in_userns and (when in one) its map. */
-int sys_userns(enum subid_kind kind, bool *in_userns, struct idmap *map);
+int sys_userns(enum subid_kind kind, bool *in_userns, struct idmap *map, bool fresh);
 
 /* Everything the policy needs for the calling process.  Holds references:
  * release with sys_input_done(). */
@@ -65,13 +78,13 @@ struct sys_input {
         struct policy_input in;
         const struct colon_db *passwd;
         int cfg_status;
+        bool fresh;
 };
 /* 0 on success; negative when the config is unusable: then nothing must be
  * granted (in.cfg is NULL). */
-int sys_input_init(struct sys_input *si, enum subid_kind kind, bool want_subdb, bool want_map);
+int sys_input_init(struct sys_input *si, enum subid_kind kind, unsigned flags);
 /* Same, with the configuration read from cfgpath (subidctl --config). */
-int sys_input_init_path(struct sys_input *si, enum subid_kind kind, bool want_subdb, bool want_map,
-                        const char *cfgpath);
+int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned flags, const char *cfgpath);
 void sys_input_done(struct sys_input *si);
 
 /* Owner strings as shadow passes them: 1..256 printable ASCII bytes, no
