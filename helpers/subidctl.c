@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "subid/names.h"
 #include "subid/policy.h"
 #include "subid/strutils.h"

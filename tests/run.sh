@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The whole nss_subid test suite, from a fresh Debian 12 machine:
+#   sudo bash tests/run.sh
+# 1. installs the build and test dependencies (contrib/install-deps.sh);
+# 2. builds a clean copy of the tree with hardening and -Werror, runs the
+#    unit tests (cmocka) and module tests (dlopen of the built .so files);
+# 3. installs into a staging dir and runs the root integration tests with
+#    the real clients (getent, whoami, id, getsubids, newuidmap, podman) in
+#    private mount namespaces -- the real /etc is never modified;
+# 4. rebuilds with ASan+UBSan and runs unit and module tests again.
+# Prints one "N passed, M failed, K skipped" line at the end; exit 1 on failure.
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${NSS_SUBID_TEST_BUILD:-$top/build}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+bash "$top/contrib/install-deps.sh"
+
+pass=0 fail=0 skip=0
+note() { printf '\n=== %s\n' "$*"; }
+
+# A clean copy: the tree may be configured in place, which VPATH builds refuse.
+note "copying sources to $build/src"
+rm -rf "$build"
+mkdir -p "$build/src"
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+  (cd "$top" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$build/src")
+else
+  (cd "$top" && tar --exclude=./build -cf - .) | tar -C "$build/src" -xf -
+fi
+(cd "$build/src" && autoreconf -fi >/dev/null 2>&1)
+
+# Count automake's test-suite summary of one build.
+count_check() {
+  local log=$1 n
+  n=$(sed -n 's/^# PASS: *//p' "$log" | tail -1); pass=$((pass + ${n:-0}))
+  n=$(sed -n 's/^# SKIP: *//p' "$log" | tail -1); skip=$((skip + ${n:-0}))
+  n=$(sed -n 's/^# FAIL: *//p' "$log" | tail -1); fail=$((fail + ${n:-0}))
+  n=$(sed -n 's/^# ERROR: *//p' "$log" | tail -1); fail=$((fail + ${n:-0}))
+  n=$(sed -n 's/^# XPASS: *//p' "$log" | tail -1); fail=$((fail + ${n:-0}))
+}
+
+build_and_check() {
+  local name=$1; shift
+  local dir=$build/$name
+  note "build '$name': configure $*"
+  mkdir -p "$dir"
+  (cd "$dir" && "$build/src/configure" --prefix=/usr --sysconfdir=/etc "$@" >configure.out 2>&1) || {
+    tail -20 "$dir/configure.out"; echo "configure failed"; exit 1; }
+  make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1 || { tail -40 "$dir/make.out"; echo "build failed"; exit 1; }
+  note "build '$name': make check"
+  if ! make -C "$dir" -j"$jobs" check >"$dir/check.out" 2>&1; then
+    grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.out" || true
+    for f in $(grep -lE '^(FAIL|ERROR)' "$dir"/tests/*/*.log 2>/dev/null); do echo "--- $f"; tail -40 "$f"; done
+  fi
+  grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' "$dir/check.out" || true
+  count_check "$dir/check.out"
+}
+
+build_and_check werror --enable-werror
+
+note "root integration tests (real clients, private mount namespaces)"
+stage=$build/stage
+make -C "$build/werror" install DESTDIR="$stage" >/dev/null
+for t in "$build"/src/tests/integration/test_*.sh; do
+  [ -e "$t" ] || continue
+  log=$build/$(basename "$t" .sh).log
+  set +e
+  NSS_SUBID_STAGE=$stage NSS_SUBID_BUILDDIR=$build/werror NSS_SUBID_SRCDIR=$build/src \
+    timeout 1200 bash "$t" >"$log" 2>&1
+  rc=$?
+  set -e
+  res=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
+  if [ "$rc" -eq 77 ]; then
+    echo "SKIP: $(basename "$t"): $(tail -1 "$log")"; skip=$((skip + 1))
+  elif [ -n "$res" ]; then
+    p=${res%% passed*}; f=${res#*passed, }; f=${f%% failed*}
+    pass=$((pass + p)); fail=$((fail + f))
+    [ "$rc" -eq 0 ] && [ "$f" -eq 0 ] || { fail=$((fail + (f == 0 ? 1 : 0))); grep -E '^FAIL' "$log" | head -20; tail -20 "$log"; }
+    echo "$(basename "$t"): $res"
+  else
+    echo "ERROR: $(basename "$t") exited $rc without a summary"; tail -30 "$log"; fail=$((fail + 1))
+  fi
+done
+
+build_and_check sanitizers --enable-asan --enable-ubsan
+
+echo
+echo "nss_subid: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
