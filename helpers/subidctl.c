@@ -49,9 +49,7 @@ static void usage(FILE *f)
 
 static int config_status_msg(const char *path, int r, const struct config_error *err)
 {
-        if (r == 0)
-                return EXIT_OK;
-        if (r == -ENOENT)
+        if (r == 0 || r == -ENOENT)
                 return EXIT_OK;
         if (r == -EINVAL && err->line)
                 fprintf(stderr, "%s:%u: %s\n", path, err->line, err->msg);
@@ -82,17 +80,16 @@ static int cmd_check(int argc, char **argv)
         }
         r = sys_load_config(path, &cfg, &err);
         if (r == -ENOENT) {
-                if (argc > 0) {
-                        fprintf(stderr, "%s: %s\n", path, strerror(ENOENT));
-                        return EXIT_NO;
-                }
-                printf("%s: not present; built-in defaults apply\n", path);
-                return EXIT_OK;
+                if (argc == 0)
+                        return EXIT_OK; /* the built-in defaults apply */
+                fprintf(stderr, "%s: %s\n", path, strerror(ENOENT));
+                return EXIT_NO;
         }
         rc = config_status_msg(path, r, &err);
         if (rc != EXIT_OK)
                 return rc;
-        if (config_validate_for_caller(&cfg, (uint32_t)getuid(), &err) < 0) {
+        if (config_validate_for_caller(&cfg, (uint32_t)getuid(), &err) < 0 ||
+            config_validate_for_caller(&cfg, (uint32_t)getgid(), &err) < 0) {
                 fprintf(stderr, "%s:%u: %s\n", path, err.line, err.msg);
                 return EXIT_NO;
         }
@@ -101,28 +98,7 @@ static int cmd_check(int argc, char **argv)
                 warn_bad_lines(k ? SUBGID_FILE : SUBUID_FILE, db);
                 sys_db_put(db);
         }
-        printf("%s: OK\n", path);
         return EXIT_OK;
-}
-
-static void print_grants(const char *label, const struct grants *g, const char *why, const char *cfgpath,
-                         const char *file)
-{
-        if (g->n == 0) {
-                printf("%s: none (%s)\n", label, why ? why : "no source granted anything");
-                return;
-        }
-        for (size_t i = 0; i < g->n; i++) {
-                const struct grant *x = &g->g[i];
-                printf("%s: %llu %llu  (ids %llu-%llu, source %s", label, (unsigned long long)x->r.start,
-                       (unsigned long long)x->r.count, (unsigned long long)x->r.start,
-                       (unsigned long long)(idrange_end(&x->r) - 1), source_name(x->src));
-                if (x->src == SRC_FILES)
-                        printf(", %s:%u", file, x->line);
-                else if (x->src == SRC_POOL && x->line)
-                        printf(", %s:%u", cfgpath, x->line);
-                printf(")\n");
-        }
 }
 
 static int load(struct sys_input *si, enum subid_kind kind, const char *cfgpath)
@@ -141,14 +117,69 @@ static int load(struct sys_input *si, enum subid_kind kind, const char *cfgpath)
         return EXIT_OK;
 }
 
+static const char *owner_label(const struct owner *o, const char *given)
+{
+        return o->name ? o->name : given;
+}
+
+/* The passwd or group line nss_subid would synthesize, or why none. */
+static bool show_entity(const struct sys_input *si, const struct owner *o, const char *given)
+{
+        const struct colon_db *files = si->in.kind == KIND_GID ? sys_db_get(DB_GROUP, true) : si->passwd;
+        const char *label = si->in.kind == KIND_GID ? "group " : "passwd", *why = NULL;
+        char name[NAME_MAX_LEN + 1];
+        bool ok = false;
+
+        if (!o->has_uid) {
+                printf("%s  none: %s has no UID\n", label, given);
+        } else if (policy_user_entity(&si->in, files, o->uid, name, sizeof(name), &why) == 0) {
+                if (si->in.kind == KIND_GID)
+                        printf("%s  %s:x:%u:\n", label, name, o->uid);
+                else
+                        printf("%s  %s:x:%u:%u:%s:%s:%s\n", label, name, o->uid, si->cfg.gid, si->cfg.gecos,
+                               si->cfg.home, si->cfg.shell);
+                ok = true;
+        } else if (files && colon_db_has_id(files, o->uid)) {
+                printf("%s  none: %u is in %s\n", label, o->uid, si->in.kind == KIND_GID ? GROUP_FILE : PASSWD_FILE);
+        } else {
+                printf("%s  none: %s\n", label, why);
+        }
+        if (si->in.kind == KIND_GID)
+                sys_db_put(files);
+        return ok;
+}
+
+static bool show_ranges(const struct sys_input *si, const struct owner *o)
+{
+        static struct grants g;
+        const char *why, *label = si->in.kind == KIND_GID ? "subgid" : "subuid";
+        const char *file = si->in.kind == KIND_GID ? SUBGID_FILE : SUBUID_FILE;
+
+        if (policy_owner_ranges(&si->in, o, &g, &why) < 0) {
+                printf("%s  none: too many ranges\n", label);
+                return false;
+        }
+        if (g.n == 0)
+                printf("%s  none: %s\n", label, why ? why : "no source granted anything");
+        for (size_t i = 0; i < g.n; i++) {
+                const struct grant *x = &g.g[i];
+                printf("%s  %llu %llu  %s", label, (unsigned long long)x->r.start, (unsigned long long)x->r.count,
+                       source_name(x->src));
+                if (x->src == SRC_FILES)
+                        printf(" %s:%u", file, x->line);
+                printf("\n");
+        }
+        warn_bad_lines(file, si->in.subdb);
+        return g.n > 0;
+}
+
 static int cmd_show(int argc, char **argv, const char *cfgpath)
 {
         struct sys_input si[2];
         struct owner o;
-        char nb[OWNER_MAX + 1], self[16], name[NAME_MAX_LEN + 1];
-        static struct grants g;
-        const char *who, *path = cfgpath ? cfgpath : NSS_SUBID_CONF;
-        struct passwd *pw;
+        char nb[OWNER_MAX + 1], self[16];
+        const char *who;
+        bool any = false;
         int rc;
 
         if (argc > 1) {
@@ -172,37 +203,16 @@ static int cmd_show(int argc, char **argv, const char *cfgpath)
                 rc = EXIT_NO;
                 goto out;
         }
-        printf("config: %s%s\n", path, si[0].cfg_status == -ENOENT ? " (absent: built-in defaults)" : "");
-        if (o.has_uid) {
-                bool covered = policy_is_user(&si[0].in, o.uid, NULL);
-                printf("owner: %s (uid %u)\n", o.name ? o.name : "?", o.uid);
-                if (covered && !si[0].in.caller_known && name_for_id(&si[0].cfg, o.uid, name, sizeof(name)) >= 0 &&
-                    !(si[0].passwd && colon_db_has_id(si[0].passwd, o.uid)))
-                        printf("entry: %s:x:%u:%u:%s:%s:%s  (synthesized by nss_subid)\n", name, o.uid,
-                               si[0].cfg.gid, si[0].cfg.gecos, si[0].cfg.home, si[0].cfg.shell);
-                else if ((pw = getpwuid(o.uid)))
-                        printf("entry: %s:x:%u:%u:%s:%s:%s  (from NSS, not synthesized)\n", pw->pw_name,
-                               (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, pw->pw_gecos, pw->pw_dir, pw->pw_shell);
-                else
-                        printf("entry: none (UID not covered by 'users')\n");
-                printf("covered by users: %s\n", covered ? "yes" : "no");
-        } else {
-                printf("owner: %s (no UID known)\n", o.name);
-        }
-        printf("namespace: %s\n", si[0].in.in_userns ? (si[0].in.map ? "non-initial user namespace"
-                                                                       : "user namespace (map unknown)")
-                                                     : "initial user namespace");
-        for (int k = 0; k < 2; k++) {
-                const char *why;
-                if (policy_owner_ranges(&si[k].in, &o, &g, &why) < 0) {
-                        fprintf(stderr, "%s: too many ranges\n", prog);
-                        rc = EXIT_SYS;
-                        goto out;
-                }
-                print_grants(k ? "subgid" : "subuid", &g, why, path, k ? SUBGID_FILE : SUBUID_FILE);
-                warn_bad_lines(k ? SUBGID_FILE : SUBUID_FILE, si[k].in.subdb);
-        }
-        rc = EXIT_OK;
+        any |= show_entity(&si[0], &o, who);
+        any |= show_entity(&si[1], &o, who);
+        any |= show_ranges(&si[0], &o);
+        any |= show_ranges(&si[1], &o);
+        printf("config  %s%s\n", cfgpath ? cfgpath : NSS_SUBID_CONF,
+               si[0].cfg_status == -ENOENT ? " (absent: built-in defaults)" : "");
+        printf("userns  %s\n", si[0].in.in_userns ? (si[0].in.map ? "non-initial user namespace"
+                                                                  : "unknown (dynamic sources disabled)")
+                                                  : "initial user namespace");
+        rc = any ? EXIT_OK : EXIT_NO;
 out:
         sys_input_done(&si[0]);
         sys_input_done(&si[1]);
@@ -226,13 +236,17 @@ static int cmd_explain(int argc, char **argv, const char *cfgpath)
                 argc--;
                 argv++;
         }
-        kn = kind == KIND_GID ? "gid" : "uid";
+        kn = kind == KIND_GID ? "GID" : "UID";
         if (argc != 3) {
-                fprintf(stderr, "%s: explain needs USER|UID START COUNT\n", prog);
+                fprintf(stderr, "%s: explain needs [--gid] USER|UID START COUNT\n", prog);
                 return EXIT_USAGE;
         }
         if (parse_u32(argv[1], &start) < 0 || parse_u32(argv[2], &count) < 0) {
-                fprintf(stderr, "%s: START and COUNT must be plain decimal numbers\n", prog);
+                fprintf(stderr, "%s: START and COUNT must be canonical decimal numbers\n", prog);
+                return EXIT_USAGE;
+        }
+        if (!idrange_valid(start, count)) {
+                fprintf(stderr, "%s: %u+%u is empty or does not fit below 4294967295\n", prog, start, count);
                 return EXIT_USAGE;
         }
         if (!sys_owner_string_ok(argv[0])) {
@@ -246,44 +260,41 @@ static int cmd_explain(int argc, char **argv, const char *cfgpath)
                 rc = EXIT_NO;
                 goto out;
         }
-        if (count == 0 || !idrange_valid(start, count)) {
-                printf("denied: %s range %u+%u is empty or leaves the 32-bit ID space "
-                       "(4294967295 is never valid)\n",
-                       kn, start, count);
-                rc = EXIT_NO;
-                goto out;
-        }
         if (policy_owner_ranges(&si.in, &o, &g, &why) < 0) {
                 fprintf(stderr, "%s: too many ranges\n", prog);
                 rc = EXIT_SYS;
                 goto out;
         }
         grants_to_set(&g, &s);
+        const char *who = owner_label(&o, argv[0]);
+        uint64_t last = (uint64_t)start + count - 1;
         if (idset_contains_range(&s, start, count)) {
-                printf("granted: %s %u-%llu to %s by", kn, start, (unsigned long long)start + count - 1,
-                       o.name ? o.name : argv[0]);
+                printf("granted: %u-%llu held by %s (", start, (unsigned long long)last, who);
+                bool first = true;
                 for (size_t i = 0; i < g.n; i++) {
                         struct idrange want = { start, count };
-                        if (idrange_overlaps(&want, &g.g[i].r))
-                                printf(" %s(%llu+%llu)", source_name(g.g[i].src),
-                                       (unsigned long long)g.g[i].r.start, (unsigned long long)g.g[i].r.count);
+                        if (idrange_overlaps(&want, &g.g[i].r)) {
+                                printf("%s%s", first ? "" : ", ", source_name(g.g[i].src));
+                                first = false;
+                        }
                 }
-                printf("\n");
+                printf(")\n");
                 rc = EXIT_OK;
+        } else if (g.n == 0) {
+                printf("denied: %s holds no subordinate %ss: %s\n", who, kn, why ? why : "no source granted anything");
+                rc = EXIT_NO;
         } else {
-                uint32_t own = kind == KIND_GID ? (uint32_t)getgid() : (uint32_t)getuid();
-                bool own_id = o.has_uid && o.uid == (uint32_t)getuid() && count == 1 && start == own;
-                if (own_id)
-                        printf("granted: %s %u is the caller's own ID (newuidmap/newgidmap always allow "
-                               "mapping it alone)\n",
-                               kn, start);
-                else if (g.n == 0)
-                        printf("denied: %s owns no subordinate %ss: %s\n", o.name ? o.name : argv[0], kn,
-                               why ? why : "no source granted anything");
-                else
-                        printf("denied: %s %u-%llu is not inside the %zu range(s) %s holds (see 'subidctl show')\n",
-                               kn, start, (unsigned long long)start + count - 1, g.n, o.name ? o.name : argv[0]);
-                rc = own_id ? EXIT_OK : EXIT_NO;
+                /* The first ID of the request that no range covers. */
+                uint64_t id = start;
+                while (id <= last && idset_contains(&s, id)) {
+                        uint64_t next = id + 1;
+                        for (size_t i = 0; i < s.n; i++)
+                                if (idrange_contains(&s.r[i], id))
+                                        next = idrange_end(&s.r[i]);
+                        id = next;
+                }
+                printf("denied: %llu is not a subordinate %s of %s\n", (unsigned long long)id, kn, who);
+                rc = EXIT_NO;
         }
 out:
         sys_input_done(&si);

@@ -333,3 +333,46 @@ int policy_subid_by_name(const struct policy_input *in, const char *name, uint32
         *id = (uint32_t)v;
         return 0;
 }
+
+static int no(const char **why, const char *reason)
+{
+        if (why)
+                *why = reason;
+        return -ENOENT;
+}
+
+int policy_user_entity(const struct policy_input *in, const struct colon_db *files, uint32_t id, char *name,
+                       size_t namesz, const char **why)
+{
+        if (!in->cfg)
+                return no(why, "no usable configuration");
+        if (id == 0 || id == UINT32_MAX)
+                return no(why, "ID 0 and 4294967295 are never synthesized");
+        if (files && colon_db_has_id(files, id))
+                return no(why, "the ID is in the files database");
+        if (!policy_is_user(in, id, NULL))
+                return no(why, "the ID is not covered by 'users'");
+        if (name_for_id(in->cfg, id, name, namesz) < 0)
+                return no(why, "the name would be too long");
+        if (files && colon_db_has_name(files, name))
+                return no(why, "the name is in the files database");
+        return 0;
+}
+
+int policy_subid_entity(const struct policy_input *in, const struct colon_db *files, uint32_t id, char *name,
+                        size_t namesz, const char **why)
+{
+        if (!in->cfg)
+                return no(why, "no usable configuration");
+        if (!in->cfg->subid_names)
+                return no(why, "subid-names is off");
+        if (id == 0 || id == UINT32_MAX)
+                return no(why, "ID 0 and 4294967295 are never synthesized");
+        if (files && colon_db_has_id(files, id))
+                return no(why, "the ID is in the files database");
+        if (policy_subid_name(in, id, name, namesz) < 0)
+                return no(why, "not a subordinate ID of exactly one owner");
+        if (files && colon_db_has_name(files, name))
+                return no(why, "the name is in the files database");
+        return 0;
+}

@@ -80,34 +80,22 @@ static void need_ranges(struct sys_input *si)
         }
 }
 
-/*
- * Resolve an ID of the given kind to the entity we would synthesize.
- * `files` is /etc/passwd or /etc/group: an entity whose ID or name it knows
- * is never produced, so a synthesized name can never alias a real account.
- */
+/* The entity we would synthesize for an ID: the policy core decides; the
+ * namespace and subordinate files are loaded only when the ID is not a
+ * covered user itself. */
 static bool resolve_id(struct sys_input *si, const struct colon_db *files, uint32_t id, struct entity *e)
 {
         memset(e, 0, sizeof(*e));
-        if (id == 0 || id == UINT32_MAX)
-                return false;
-        if (files && colon_db_has_id(files, id))
-                return false;
-        if (policy_is_user(&si->in, id, NULL)) {
-                if (name_for_id(si->in.cfg, id, e->name, sizeof(e->name)) < 0)
-                        return false;
-                e->gid = si->in.cfg->gid;
-        } else {
-                if (!si->in.cfg->subid_names)
-                        return false;
-                need_ranges(si);
-                if (policy_subid_name(&si->in, id, e->name, sizeof(e->name)) < 0)
-                        return false;
-                e->subordinate = true;
-        }
-        if (files && colon_db_has_name(files, e->name))
-                return false;
         e->id = id;
-        return true;
+        if (policy_user_entity(&si->in, files, id, e->name, sizeof(e->name), NULL) == 0) {
+                e->gid = si->in.cfg->gid;
+                return true;
+        }
+        if (!si->in.cfg || !si->in.cfg->subid_names)
+                return false;
+        need_ranges(si);
+        e->subordinate = true;
+        return policy_subid_entity(&si->in, files, id, e->name, sizeof(e->name), NULL) == 0;
 }
 
 /* For a subordinate user: the group of the same name if it exists (subuid

@@ -96,3 +96,17 @@ int policy_find_owners(const struct policy_input *in, uint64_t id, struct owner_
 int policy_subid_name(const struct policy_input *in, uint64_t id, char *buf, size_t bufsz);
 /* Inverse of policy_subid_name.  -ENOENT when name is not one of ours. */
 int policy_subid_by_name(const struct policy_input *in, const char *name, uint32_t *id);
+
+/*
+ * The entities nss_subid synthesizes for an ID (a user for KIND_UID, a group
+ * for KIND_GID).  `files` is the parsed /etc/passwd or /etc/group: an ID or
+ * a name it knows is never synthesized, so no synthesized name can alias a
+ * real account.  policy_user_entity: a covered user (or the group of the
+ * same number); policy_subid_entity: a subordinate ID (needs in->subdb and
+ * in->map as the caller knows them).  Both write the name and return 0, or
+ * return -ENOENT with *why (may be NULL) set.
+ */
+int policy_user_entity(const struct policy_input *in, const struct colon_db *files, uint32_t id, char *name,
+                       size_t namesz, const char **why);
+int policy_subid_entity(const struct policy_input *in, const struct colon_db *files, uint32_t id, char *name,
+                        size_t namesz, const char **why);
