@@ -118,7 +118,7 @@ static inline uint64_t ut_rand(void)
 static inline uint64_t ut_randn(uint64_t n) { return n ? ut_rand() % n : 0; }
 
 /* asprintf-like helper returning a malloc'ed string. */
-static inline char *ut_fmt(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static inline char *ut_fmt(const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
