@@ -284,15 +284,7 @@ static int cmd_explain(int argc, char **argv, const char *cfgpath)
                 printf("denied: %s holds no subordinate %ss: %s\n", who, kn, why ? why : "no source granted anything");
                 rc = EXIT_NO;
         } else {
-                /* The first ID of the request that no range covers. */
-                uint64_t id = start;
-                while (id <= last && idset_contains(&s, id)) {
-                        uint64_t next = id + 1;
-                        for (size_t i = 0; i < s.n; i++)
-                                if (idrange_contains(&s.r[i], id))
-                                        next = idrange_end(&s.r[i]);
-                        id = next;
-                }
+                uint64_t id = idset_first_missing(&s, start, count);
                 printf("denied: %llu is not a subordinate %s of %s\n", (unsigned long long)id, kn, who);
                 rc = EXIT_NO;
         }

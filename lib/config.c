@@ -182,7 +182,8 @@ static int validate_pool(const struct subid_config *cfg, struct config_error *er
 
 int config_parse(const char *text, size_t len, struct subid_config *cfg, struct config_error *err)
 {
-        bool seen_users = false, seen_subids = false, seen_none = false;
+        bool seen_users = false, seen_subids = false;
+        unsigned none_line = 0, source_line = 0;
         unsigned seen[8] = { 0 }; /* line of first name/gid/gecos/home/shell/pool/subid-names */
         enum { S_NAME, S_GID, S_GECOS, S_HOME, S_SHELL, S_POOL, S_NAMES };
         static const char *const sname[] = { "name", "gid", "gecos", "home", "shell", "subids pool", "subid-names" };
@@ -272,11 +273,13 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
                         }
                         const char *s = tok[1];
                         if (strcmp(s, "none") == 0 && nt == 2) {
-                                seen_none = true;
+                                none_line = line;
                         } else if (strcmp(s, "files") == 0 && nt == 2) {
                                 cfg->src_files = true;
+                                source_line = line;
                         } else if (strcmp(s, "userns") == 0 && nt == 2) {
                                 cfg->src_userns = true;
+                                source_line = line;
                         } else if (strcmp(s, "pool") == 0) {
                                 single = S_POOL;
                                 if (nt != 4)
@@ -286,6 +289,7 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
                                         return fail(err, line, "subids pool: BASE and COUNT must be decimal numbers");
                                 cfg->src_pool = true;
                                 cfg->pool_line = line;
+                                source_line = line;
                         } else {
                                 return fail(err, line, "subids: unknown source '%.40s' or wrong arguments", s);
                         }
@@ -310,8 +314,10 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
          * an explicit pool, or a default one would silently overflow. */
         if (!seen_subids && cfg->n_users > 0)
                 cfg->src_pool = false;
-        if (seen_none && (cfg->src_files || cfg->src_userns || cfg->src_pool))
-                return fail(err, 0, "subids none cannot be combined with other sources");
+        if (none_line && source_line)
+                return fail(err, none_line > source_line ? none_line : source_line,
+                            "subids none cannot be combined with other sources (lines %u and %u)", none_line,
+                            source_line);
         if (cfg->src_pool)
                 return validate_pool(cfg, err);
         return 0;

@@ -103,6 +103,23 @@ bool idset_contains_range(const struct idset *s, uint64_t start, uint64_t count)
         }
 }
 
+uint64_t idset_first_missing(const struct idset *s, uint64_t start, uint64_t count)
+{
+        uint64_t pos = start, end = start + count;
+        bool moved = true;
+
+        while (pos < end && moved) {
+                moved = false;
+                for (size_t i = 0; i < s->n && pos < end; i++) {
+                        if (idrange_contains(&s->r[i], pos)) {
+                                pos = idrange_end(&s->r[i]);
+                                moved = true;
+                        }
+                }
+        }
+        return pos < end ? pos : end;
+}
+
 int idset_subtract(struct idset *s, uint64_t start, uint64_t count)
 {
         struct idrange cut = { start, count };

@@ -27,7 +27,9 @@ int id_for_name(const struct subid_config *cfg, const char *name, uint32_t *id)
 int subname_format(const char *owner, uint64_t offset, char *buf, size_t bufsz)
 {
         int n;
-        if (!name_is_valid(owner))
+        /* Offsets past 32 bits only arise from overlapping subuid lines;
+         * subname_parse could not read them back, so they get no name. */
+        if (!name_is_valid(owner) || offset > UINT32_MAX)
                 return -ENAMETOOLONG;
         n = snprintf(buf, bufsz, "%s-%llu", owner, (unsigned long long)offset);
         if (n < 0 || (size_t)n >= bufsz || n > NAME_MAX_LEN)

@@ -37,8 +37,6 @@ int idmap_parse(const char *text, size_t len, struct idmap *out)
                 if ((r = field(&p, end, &e.inside)) < 0 || (r = field(&p, end, &e.outside)) < 0 ||
                     (r = field(&p, end, &e.count)) < 0)
                         return r;
-                while (p < end && *p == ' ')
-                        p++;
                 if (p >= end || *p != '\n')
                         return -EINVAL;
                 p++;

@@ -43,6 +43,9 @@ void idset_normalize(struct idset *s);
 /* True when every ID of [start, start+count) is in s (s need not be normalized). */
 bool idset_contains_range(const struct idset *s, uint64_t start, uint64_t count);
 bool idset_contains(const struct idset *s, uint64_t id);
+/* First ID of [start, start+count) not in s (jumping over covered runs), or
+ * start+count when all are covered. */
+uint64_t idset_first_missing(const struct idset *s, uint64_t start, uint64_t count);
 /* s := s minus [start, start+count).  Order of the remaining pieces is kept. -E2BIG if it would not fit. */
 int idset_subtract(struct idset *s, uint64_t start, uint64_t count);
 /* s := s minus every range of t. */

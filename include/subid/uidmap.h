@@ -23,8 +23,10 @@ struct idmap {
 /*
  * Parse the text of /proc/PID/uid_map or gid_map as the kernel prints it:
  * lines of three decimal fields separated (and preceded) by spaces, each
- * line ended by '\n'.  Fields are strictly decimal (see parse_u32); count
- * is >= 1; inside + count and outside + count must not exceed 2^32; at most
+ * line ended by '\n' right after the third field.  Fields are strictly
+ * decimal (see parse_u32); count is >= 1; inside + count and outside + count
+ * must not exceed 2^32 - 1 (the kernel rejects a sum that wraps 32 bits, so
+ * "0 0 4294967295" is the largest map and 4294967295 is never mapped); at most
  * 340 lines; the inside ranges must not overlap.  An empty text is a valid
  * empty map (namespace whose map is not yet written).
  * Returns 0, or -EINVAL / -ERANGE / -E2BIG.

@@ -312,27 +312,32 @@ static void test_config_parse_good(void **state)
 }
 
 /*
- * The brief's grammar for `name`: first char [a-z_], rest [a-z0-9_-].  So a
- * prefix ending in a digit or '-' is allowed by the contract.  (Note: a prefix
- * ending in '-' makes "a-5" both user 5 and subordinate ID 5 of owner "a";
- * if the implementation rejects such prefixes on purpose, the contract
- * should say so.)  Kept apart from the main table.
+ * Decided rule: a prefix must not end in a digit or '-'.  With "a-", the
+ * name "a-5" would be both user 5 and subordinate ID 5 of owner "a"; with
+ * "x9", "x95" would not say whether it is user 5 or user 95 of "x".
  */
 static void test_config_name_prefix_tail(void **state)
 {
         (void)state;
-        static const struct good_row rows[] = {
-                { "name a0%u\n", "prefix=a0" },
-                { "name a-%u\n", "prefix=a-" },
-                { "name user-%u\n", "prefix=user-" },
-                { "name x9%u\n", "prefix=x9" },
-        };
+        static const char *rows[] = { "name a0%u\n", "name a-%u\n", "name user-%u\n", "name x9%u\n" };
         for (size_t i = 0; i < UT_ARRAY_SIZE(rows); i++) {
+                struct subid_config got;
+                struct config_error err;
+                int ret = parse_text(rows[i], strlen(rows[i]), &got, &err);
+                CHECK(ret == -EINVAL && err.line == 1, "config_parse(%s) = %d line %u, want -EINVAL at line 1",
+                      esc(rows[i]), ret, err.line);
+        }
+        static const struct good_row good[] = {
+                { "name a0b%u\n", "prefix=a0b" },
+                { "name user-x%u\n", "prefix=user-x" },
+                { "name _%u\n", "prefix=_" },
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(good); i++) {
                 struct subid_config got, want;
                 struct config_error err;
-                spec_to_cfg(rows[i].spec, &want);
-                int ret = parse_text(rows[i].text, strlen(rows[i].text), &got, &err);
-                CHECK(ret == 0 && cfg_diff(&got, &want) == NULL, "config_parse(%s) = %d (%s)", esc(rows[i].text), ret,
+                spec_to_cfg(good[i].spec, &want);
+                int ret = parse_text(good[i].text, strlen(good[i].text), &got, &err);
+                CHECK(ret == 0 && cfg_diff(&got, &want) == NULL, "config_parse(%s) = %d (%s)", esc(good[i].text), ret,
                       ret ? esc_n(err.msg, strnlen(err.msg, sizeof(err.msg))) : "");
         }
         CHECK_DONE();
@@ -800,9 +805,10 @@ static void test_config_len_respected(void **state)
 }
 
 /*
- * Brief: "if no `subids` line at all, defaults are files + userns + pool
- * 100000 65536" -- also when `users A-B` lines are present, and the default
- * pool is then validated like an explicit one.
+ * Decided rule (nss_subid.conf(5)): the built-in pool is sized for `self`;
+ * with explicit `users A-B` lines and no `subids` line, the default sources
+ * are files + userns only -- a default pool would silently overflow or
+ * overlap.  An explicit pool is validated as usual.
  */
 static void test_config_implicit_pool_with_users(void **state)
 {
@@ -810,23 +816,30 @@ static void test_config_implicit_pool_with_users(void **state)
         struct subid_config c, want;
         struct config_error err;
         int ret = parse_text("users 1000-1009\n", 16, &c, &err);
-        spec_to_cfg("self=0;users=1000+10;src=fup;pool=100000+65536", &want);
+        spec_to_cfg("self=0;users=1000+10;src=fu;pool=100000+65536", &want);
         const char *d = ret == 0 ? cfg_diff(&c, &want) : "parse failed";
         CHECK(ret == 0 && d == NULL, "config_parse(\"users 1000-1009\\n\"): %d %s", ret, d ? d : "");
-        if (ret == 0) {
-                ret = config_validate_for_caller(&c, 200000, &err);
-                CHECK(ret == -EINVAL, "validate_for_caller(users 1000-1009, 200000) = %d, want -EINVAL (default pool holds it)",
-                      ret);
+        static const char *ok[] = {
+                "users 1000000000-1000999999\n",
+                "users 100000-100009\n",
+                "users 1-65536\n",
+                "users self\nusers 165535-165535\n",
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(ok); i++) {
+                ret = parse_text(ok[i], strlen(ok[i]), &c, &err);
+                CHECK(ret == 0 && !c.src_pool, "config_parse(%s) = %d pool=%d, want 0 and no pool", esc(ok[i]), ret,
+                      c.src_pool);
         }
         static const char *bad[] = {
-                "users 1000000000-1000999999\n", /* 10^6 * 65536 overflows */
-                "users 100000-100009\n",         /* overlaps [100000, ...) */
-                "users 1-65536\n",               /* 65536 * 65536 = 2^32 */
-                "users self\nusers 165535-165535\n",
+                "users 1000000000-1000999999\nsubids pool 100000 65536\n", /* 10^6 * 65536 overflows */
+                "users 100000-100009\nsubids pool 100000 65536\n",         /* overlaps [100000, ...) */
+                "users 1-65536\nsubids pool 100000 65536\n",               /* 65536 * 65536 = 2^32 */
+                "users self\nusers 165535-165535\nsubids pool 100000 65536\n",
         };
         for (size_t i = 0; i < UT_ARRAY_SIZE(bad); i++) {
                 ret = parse_text(bad[i], strlen(bad[i]), &c, &err);
-                CHECK(ret == -EINVAL, "config_parse(%s) = %d, want -EINVAL (implicit default pool)", esc(bad[i]), ret);
+                CHECK(ret == -EINVAL && err.line == 3 - (bad[i][6] != 's'), "config_parse(%s) = %d line %u, want -EINVAL at the pool line",
+                      esc(bad[i]), ret, err.line);
         }
         CHECK_DONE();
 }
