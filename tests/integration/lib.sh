@@ -352,6 +352,9 @@ run_tests() {
 	local fn=$1
 	if [ -n "${_NSS_SUBID_INNER:-}" ]; then
 		W=$_NSS_SUBID_INNER
+		# Background processes this shell started (user namespace holders)
+		# must not outlive it, even after a hard error.
+		trap 'kill $(jobs -p) 2>/dev/null' EXIT
 		setup_ns
 		"$fn"
 		echo "$PASS $FAIL" >"$W/counts"
