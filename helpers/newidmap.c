@@ -352,7 +352,7 @@ static void granted_set(struct request *rq, struct idset *out, bool *have_any)
                 return; /* unusable config: own ID only */
         }
         snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)rq->ruid);
-        if (sys_resolve_owner(si.in.cfg, uidstr, &o, nb, sizeof(nb)) && policy_owner_ranges(&si.in, &o, &g, NULL) == 0) {
+        if (sys_owner_ranges(&si, uidstr, &o, nb, sizeof(nb), &g, NULL) == 0) {
                 grants_to_set(&g, out);
                 *have_any = g.n > 0;
         }

@@ -169,7 +169,9 @@ static bool show_ranges(const struct sys_input *si, const struct owner *o)
                         printf(" %s:%u", file, x->line);
                 printf("\n");
         }
-        warn_bad_lines(file, si->in.subdb);
+        const struct colon_db *db = sys_db_get(si->in.kind == KIND_GID ? DB_SUBGID : DB_SUBUID, true);
+        warn_bad_lines(file, db);
+        sys_db_put(db);
         return g.n > 0;
 }
 
@@ -255,12 +257,13 @@ static int cmd_explain(int argc, char **argv, const char *cfgpath)
         }
         if ((rc = load(&si, kind, cfgpath)) != EXIT_OK)
                 return rc;
-        if (!sys_resolve_owner(si.in.cfg, argv[0], &o, nb, sizeof(nb))) {
+        rc = sys_owner_ranges(&si, argv[0], &o, nb, sizeof(nb), &g, &why);
+        if (rc == -ENOENT) {
                 printf("denied: cannot resolve owner '%s'\n", argv[0]);
                 rc = EXIT_NO;
                 goto out;
         }
-        if (policy_owner_ranges(&si.in, &o, &g, &why) < 0) {
+        if (rc < 0) {
                 fprintf(stderr, "%s: too many ranges\n", prog);
                 rc = EXIT_SYS;
                 goto out;

@@ -83,16 +83,24 @@ static bool line_matches(const struct colon_entry *e, const struct owner *o, con
         return o->has_uid && strcmp(e->owner, uidstr) == 0;
 }
 
+static const struct colon_db *subdb_of(const struct policy_input *in)
+{
+        if (in->subdb)
+                return in->subdb;
+        return in->subdb_fn ? in->subdb_fn(in) : NULL;
+}
+
 static int files_ranges(const struct policy_input *in, const struct owner *o, struct grants *out)
 {
+        const struct colon_db *db = subdb_of(in);
         char uidstr[16] = "";
 
-        if (!in->subdb)
+        if (!db)
                 return 0;
         if (o->has_uid)
                 snprintf(uidstr, sizeof(uidstr), "%u", o->uid);
-        for (size_t i = 0; i < in->subdb->n; i++) {
-                const struct colon_entry *e = &in->subdb->e[i];
+        for (size_t i = 0; i < db->n; i++) {
+                const struct colon_entry *e = &db->e[i];
                 if (line_matches(e, o, uidstr)) {
                         int r = add(out, e->id, e->count, SRC_FILES, e->line);
                         if (r < 0)
@@ -259,9 +267,10 @@ int policy_find_owners(const struct policy_input *in, uint64_t id, struct owner_
                 cand[nc] = (struct owner_ref){ .has_uid = true, .uid = in->caller_uid };
                 nc++;
         }
-        if (cfg->src_files && in->subdb) {
-                for (size_t i = 0; i < in->subdb->n && nc < 64; i++) {
-                        const struct colon_entry *e = &in->subdb->e[i];
+        const struct colon_db *db = cfg->src_files ? subdb_of(in) : NULL;
+        if (db) {
+                for (size_t i = 0; i < db->n && nc < 64; i++) {
+                        const struct colon_entry *e = &db->e[i];
                         if (id >= e->id && id < (uint64_t)e->id + e->count && ref_from_string(in, e->owner, &cand[nc]))
                                 nc++;
                 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,6 +368,21 @@ out:
         return r;
 }
 
+/* policy_input.subdb_fn: the policy asked for /etc/subuid; load it once. */
+static const struct colon_db *lazy_subdb(const struct policy_input *in)
+{
+        struct sys_input *si = (struct sys_input *)(void *)((char *)(void *)(uintptr_t)in -
+                                                             offsetof(struct sys_input, in));
+        if (!si->lazy_subdb)
+                si->lazy_subdb = sys_db_get(in->kind == KIND_GID ? DB_SUBGID : DB_SUBUID, si->fresh);
+        return si->lazy_subdb;
+}
+
+void sys_input_want_subdb(struct sys_input *si)
+{
+        si->in.subdb_fn = lazy_subdb;
+}
+
 int sys_input_init(struct sys_input *si, enum subid_kind kind, unsigned flags)
 {
         return sys_input_init_path(si, kind, flags, NULL);
@@ -379,6 +395,7 @@ int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned fla
 
         memset(&si->in, 0, sizeof(si->in));
         si->passwd = NULL;
+        si->lazy_subdb = NULL;
         if (cfgpath) {
                 struct config_error err;
                 r = sys_load_config(cfgpath, &si->cfg, &err);
@@ -402,15 +419,17 @@ int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned fla
                 si->in.in_userns = true; /* unknown: no dynamic ranges */
         }
         if (flags & SYS_SUBDB)
-                si->in.subdb = sys_db_get(kind == KIND_GID ? DB_SUBGID : DB_SUBUID, fresh);
+                si->in.subdb_fn = lazy_subdb;
         return 0;
 }
 
 void sys_input_done(struct sys_input *si)
 {
         sys_db_put(si->in.subdb);
+        sys_db_put(si->lazy_subdb);
         sys_db_put(si->passwd);
         si->in.subdb = NULL;
+        si->lazy_subdb = NULL;
         si->passwd = NULL;
 }
 
@@ -470,3 +489,35 @@ bool sys_resolve_owner(const struct subid_config *cfg, const char *s, struct own
         return true;
 }
 
+
+int sys_owner_ranges(struct sys_input *si, const char *s, struct owner *o, char *namebuf, size_t nsz,
+                     struct grants *g, const char **why)
+{
+        uint32_t v;
+        int r;
+
+        /* Cheap first: a decimal UID, or one of our template names that
+         * /etc/passwd does not know, needs no NSS round trip (which would
+         * dlopen modules: most of a fresh newuidmap's time). */
+        memset(o, 0, sizeof(*o));
+        if (parse_u32(s, &v) == 0 && v != UINT32_MAX) {
+                o->has_uid = true;
+                o->uid = v;
+        } else if (id_for_name(si->in.cfg, s, &v) == 0 && strlen(s) < nsz &&
+                   !(si->passwd && colon_db_has_name(si->passwd, s))) {
+                o->has_uid = true;
+                o->uid = v;
+                strcpy(namebuf, s);
+                o->name = namebuf;
+        }
+        if (o->has_uid && policy_is_user(&si->in, o->uid, NULL)) {
+                r = policy_owner_ranges(&si->in, o, g, why);
+                if (r < 0 || g->n > 0)
+                        return r;
+        }
+        /* Anyone else, or a covered user the dynamic sources gave nothing:
+         * /etc/subuid lines match by name and by UID, as in shadow. */
+        if (!sys_resolve_owner(si->in.cfg, s, o, namebuf, nsz))
+                return -ENOENT;
+        return policy_owner_ranges(&si->in, o, g, why);
+}

@@ -70,8 +70,7 @@ static enum nss_status notfound(int *errnop)
  * user itself; load them lazily so the common lookup stays cheap. */
 static void need_ranges(struct sys_input *si)
 {
-        if (!si->in.subdb)
-                si->in.subdb = sys_db_get(si->in.kind == KIND_GID ? DB_SUBGID : DB_SUBUID, si->fresh);
+        sys_input_want_subdb(si);
         if (!si->in.map) {
                 int r = sys_userns(si->in.kind, &si->in.in_userns, &si->map, si->fresh);
                 si->in.map = (r == 0 && si->in.in_userns) ? &si->map : NULL;

@@ -53,9 +53,10 @@ static enum subid_status owner_grants(const char *owner, enum subid_type t, stru
                 sys_input_done(&si);
                 return SUBID_STATUS_ERROR;
         }
-        if (!sys_resolve_owner(si.in.cfg, owner, &o, nb, sizeof(nb)))
+        int r = sys_owner_ranges(&si, owner, &o, nb, sizeof(nb), g, NULL);
+        if (r == -ENOENT)
                 st = SUBID_STATUS_UNKNOWN_USER;
-        else if (policy_owner_ranges(&si.in, &o, g, NULL) < 0)
+        else if (r < 0)
                 st = SUBID_STATUS_ERROR;
         sys_input_done(&si);
         if (st != SUBID_STATUS_SUCCESS)

@@ -20,6 +20,7 @@ enum subid_kind { KIND_UID = 0, KIND_GID = 1 };
 
 enum subid_source { SRC_FILES = 1, SRC_USERNS = 2, SRC_POOL = 3 };
 
+struct policy_input;
 struct policy_input {
         const struct subid_config *cfg;
         enum subid_kind kind;
@@ -28,7 +29,11 @@ struct policy_input {
         bool caller_known;              /* caller's UID has an entry in /etc/passwd */
         bool in_userns;                 /* caller is not in the initial user namespace */
         const struct idmap *map;        /* caller namespace's map for kind; NULL: unknown */
-        const struct colon_db *subdb;   /* /etc/subuid or /etc/subgid; NULL: absent */
+        const struct colon_db *subdb;   /* /etc/subuid or /etc/subgid; NULL: absent or not loaded */
+        /* Optional loader, called only when the files source is consulted and
+         * subdb is NULL: a covered user answered by userns/pool never makes
+         * anyone read a 100 000-line /etc/subuid.  NULL: no loader. */
+        const struct colon_db *(*subdb_fn)(const struct policy_input *in);
 };
 
 struct grant {

@@ -29,7 +29,7 @@
 #endif
 
 /* sys_input_init flags */
-#define SYS_SUBDB 1u  /* load /etc/subuid or /etc/subgid */
+#define SYS_SUBDB 1u  /* /etc/subuid or /etc/subgid, loaded on first use */
 #define SYS_MAP 2u    /* find the user namespace and its map */
 #define SYS_CACHED 4u /* snapshots up to SYS_REVALIDATE_MS old are fine */
 
@@ -77,6 +77,7 @@ struct sys_input {
         struct idmap map;
         struct policy_input in;
         const struct colon_db *passwd;
+        const struct colon_db *lazy_subdb; /* loaded by in.subdb_fn on first use */
         int cfg_status;
         bool fresh;
 };
@@ -86,6 +87,8 @@ int sys_input_init(struct sys_input *si, enum subid_kind kind, unsigned flags);
 /* Same, with the configuration read from cfgpath (subidctl --config). */
 int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned flags, const char *cfgpath);
 void sys_input_done(struct sys_input *si);
+/* Let the policy load /etc/subuid (or /etc/subgid) if it consults it. */
+void sys_input_want_subdb(struct sys_input *si);
 
 /* Owner strings as shadow passes them: 1..256 printable ASCII bytes, no
  * blank, ':' or '/'. */
@@ -97,3 +100,12 @@ bool sys_owner_string_ok(const char *s);
  * namebuf (nsz bytes) holds the name o->name points to.  false: unusable.
  */
 bool sys_resolve_owner(const struct subid_config *cfg, const char *s, struct owner *o, char *namebuf, size_t nsz);
+
+/*
+ * The subordinate ranges of the owner named by string s (a name or a
+ * decimal UID), resolving it through NSS only when needed.  The one entry
+ * point for the libsubid plugin, newuidmap/newgidmap and subidctl.
+ * 0, -ENOENT (unusable owner), or another negative errno.
+ */
+int sys_owner_ranges(struct sys_input *si, const char *s, struct owner *o, char *namebuf, size_t nsz,
+                     struct grants *g, const char **why);
