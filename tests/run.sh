@@ -59,10 +59,10 @@ build_and_check() {
 
 build_and_check werror --enable-werror
 
-note "root integration tests (real clients, private mount namespaces)"
+note "root integration and end-to-end tests (real clients, private mount namespaces)"
 stage=$build/stage
 make -C "$build/werror" install DESTDIR="$stage" >/dev/null
-for t in "$build"/src/tests/integration/test_*.sh; do
+for t in "$build"/src/tests/integration/test_*.sh "$build"/src/tests/e2e/test_*.sh; do
   [ -e "$t" ] || continue
   log=$build/$(basename "$t" .sh).log
   set +e
