@@ -308,25 +308,33 @@ static void check_target(struct request *rq, int dirfd)
                      "process %d: real, effective, saved and filesystem GIDs must all be %u", (int)rq->target_pid,
                      (unsigned)rq->rgid);
 #endif
-        /* The target's user namespace must be a child of ours. */
+        /* The target's user namespace must be a child of ours.  Reading
+         * ns/user needs ptrace-read access; a non-dumpable target denies it
+         * to us (we hold no CAP_SYS_PTRACE, by design).  Then the kernel's
+         * own rule stands alone: map_write() refuses any namespace that is
+         * not the writer's or a child of it, and ours is refused below
+         * because its map is already written. */
         {
                 _cleanup_close_ int nsfd = openat(dirfd, "ns/user", O_RDONLY | O_CLOEXEC);
                 _cleanup_close_ int parent = -1;
-                if (nsfd < 0)
-                        deny(rq, EXIT_TARGET, "target namespace unreadable", "process %d: cannot open its user namespace: %s",
-                             (int)rq->target_pid, strerror(errno));
-                parent = ioctl(nsfd, NS_GET_PARENT);
                 if (stat("/proc/self/ns/user", &self_ns) < 0)
                         deny(rq, EXIT_SYSTEM, "own namespace unreadable", "cannot read /proc/self/ns/user: %s",
                              strerror(errno));
-                if (fstat(nsfd, &target_st) < 0 ||
-                    (target_st.st_dev == self_ns.st_dev && target_st.st_ino == self_ns.st_ino))
-                        deny(rq, EXIT_TARGET, "target not in a child namespace",
-                             "process %d is in your own user namespace, not a child of it", (int)rq->target_pid);
-                if (parent < 0 || fstat(parent, &parent_st) < 0 || parent_st.st_dev != self_ns.st_dev ||
-                    parent_st.st_ino != self_ns.st_ino)
-                        deny(rq, EXIT_TARGET, "target not in a child namespace",
-                             "process %d: its user namespace is not a child of yours", (int)rq->target_pid);
+                if (nsfd < 0 && errno != EACCES && errno != EPERM)
+                        deny(rq, EXIT_TARGET, "target namespace unreadable",
+                             "process %d: cannot open its user namespace: %s", (int)rq->target_pid, strerror(errno));
+                if (nsfd >= 0) {
+                        parent = ioctl(nsfd, NS_GET_PARENT);
+                        if (fstat(nsfd, &target_st) < 0 ||
+                            (target_st.st_dev == self_ns.st_dev && target_st.st_ino == self_ns.st_ino))
+                                deny(rq, EXIT_TARGET, "target not in a child namespace",
+                                     "process %d is in your own user namespace, not a child of it",
+                                     (int)rq->target_pid);
+                        if (parent < 0 || fstat(parent, &parent_st) < 0 || parent_st.st_dev != self_ns.st_dev ||
+                            parent_st.st_ino != self_ns.st_ino)
+                                deny(rq, EXIT_TARGET, "target not in a child namespace",
+                                     "process %d: its user namespace is not a child of yours", (int)rq->target_pid);
+                }
         }
         n = read_at(dirfd, MAP_FILE, map, sizeof(map));
         if (n < 0)
@@ -479,6 +487,11 @@ int main(int argc, char **argv)
                 if (fd >= 0)
                         close(fd);
                 raise_caps(need, n, CAP_CLEAR);
+                if (w != (ssize_t)len && w < 0 && e == EPERM)
+                        deny(&rq, EXIT_TARGET, "kernel refused the map",
+                             "process %d: the kernel refused " MAP_FILE " (EPERM): its user namespace is not a "
+                             "child of yours, or it left the namespace",
+                             (int)rq.target_pid);
                 if (w != (ssize_t)len)
                         deny(&rq, EXIT_SYSTEM, "write failed", "process %d: writing " MAP_FILE " failed: %s",
                              (int)rq.target_pid, w < 0 ? strerror(e) : "short write");
