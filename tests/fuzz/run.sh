@@ -7,7 +7,7 @@ secs=${1:-60}
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 builddir=${2:-$top}
 rc=0
-for f in config uidmap subuid; do
+for f in config uidmap subuid mapreq; do
   bin=$builddir/tests/fuzz/fuzz_$f
   [ -x "$bin" ] || { echo "missing $bin: build with ./configure CC=clang --enable-fuzzing" >&2; exit 2; }
   work=$(mktemp -d)
