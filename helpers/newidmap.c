@@ -472,11 +472,16 @@ int main(int argc, char **argv)
         {
 #if NEWIDMAP_GID
                 static const cap_value_t need[] = { CAP_SETGID };
+                int n = 1;
 #else
-                /* Since 5.12 mapping ID 0 needs CAP_SETFCAP over the parent namespace. */
+                /* Since Linux 5.12 mapping the lower ID 0 (host root) needs
+                 * CAP_SETFCAP over the parent namespace; raise it only then. */
                 static const cap_value_t need[] = { CAP_SETUID, CAP_SETFCAP };
+                int n = 1;
+                for (size_t i = 0; i < rq.map.n; i++)
+                        if (rq.map.e[i].outside == 0)
+                                n = 2;
 #endif
-                int n = (int)(sizeof(need) / sizeof(need[0]));
                 size_t len = strlen(rq.text);
                 if (raise_caps(need, n, CAP_SET) < 0)
                         deny(&rq, EXIT_SYSTEM, "capability raise failed", "cannot raise capability: %s",
