@@ -272,70 +272,66 @@ EXPORT enum nss_status _nss_subid_getgrnam_r(const char *name, struct group *gr,
  * set/get/end per database, the mutex guards against direct callers.
  */
 static pthread_mutex_t enum_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool pw_done, gr_done;
+static bool enum_done[2]; /* KIND_UID: passwd, KIND_GID: group */
 
-EXPORT enum nss_status _nss_subid_setpwent(int stayopen)
+static enum nss_status enum_reset(enum subid_kind k)
 {
-        (void)stayopen;
         pthread_mutex_lock(&enum_lock);
-        pw_done = false;
+        enum_done[k] = false;
         pthread_mutex_unlock(&enum_lock);
         return NSS_STATUS_SUCCESS;
 }
 
-EXPORT enum nss_status _nss_subid_endpwent(void)
-{
-        return _nss_subid_setpwent(0);
-}
-
-EXPORT enum nss_status _nss_subid_getpwent_r(struct passwd *pw, char *buf, size_t buflen, int *errnop)
+/* The one entry of database k: the caller's own user, or the group of the
+ * same number and name. */
+static enum nss_status enum_next(enum subid_kind k, void *ent, char *buf, size_t buflen, int *errnop)
 {
         int saved = errno;
         enum nss_status st;
 
         pthread_mutex_lock(&enum_lock);
-        if (pw_done) {
+        if (enum_done[k]) {
                 st = notfound(errnop);
         } else {
-                st = pw_by_uid(getuid(), pw, buf, buflen, errnop, NULL);
+                st = k == KIND_UID ? pw_by_uid(getuid(), ent, buf, buflen, errnop, NULL)
+                                   : gr_by_gid((gid_t)getuid(), ent, buf, buflen, errnop, NULL);
                 /* ERANGE: glibc retries with a bigger buffer, same position. */
                 if (st != NSS_STATUS_TRYAGAIN)
-                        pw_done = true;
+                        enum_done[k] = true;
         }
         pthread_mutex_unlock(&enum_lock);
         errno = saved;
         return st;
+}
+
+EXPORT enum nss_status _nss_subid_setpwent(int stayopen)
+{
+        (void)stayopen;
+        return enum_reset(KIND_UID);
+}
+
+EXPORT enum nss_status _nss_subid_endpwent(void)
+{
+        return enum_reset(KIND_UID);
+}
+
+EXPORT enum nss_status _nss_subid_getpwent_r(struct passwd *pw, char *buf, size_t buflen, int *errnop)
+{
+        return enum_next(KIND_UID, pw, buf, buflen, errnop);
 }
 
 EXPORT enum nss_status _nss_subid_setgrent(int stayopen)
 {
         (void)stayopen;
-        pthread_mutex_lock(&enum_lock);
-        gr_done = false;
-        pthread_mutex_unlock(&enum_lock);
-        return NSS_STATUS_SUCCESS;
+        return enum_reset(KIND_GID);
 }
 
 EXPORT enum nss_status _nss_subid_endgrent(void)
 {
-        return _nss_subid_setgrent(0);
+        return enum_reset(KIND_GID);
 }
 
 EXPORT enum nss_status _nss_subid_getgrent_r(struct group *gr, char *buf, size_t buflen, int *errnop)
 {
-        int saved = errno;
-        enum nss_status st;
-
-        pthread_mutex_lock(&enum_lock);
-        if (gr_done) {
-                st = notfound(errnop);
-        } else {
-                /* The group named like the caller's synthesized user. */
-                st = gr_by_gid((gid_t)getuid(), gr, buf, buflen, errnop, NULL);
-                if (st != NSS_STATUS_TRYAGAIN)
-                        gr_done = true;
-        }
-        pthread_mutex_unlock(&enum_lock);
-        errno = saved;
-        return st;
+        return enum_next(KIND_GID, gr, buf, buflen, errnop);
 }

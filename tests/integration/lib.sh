@@ -189,6 +189,34 @@ as_root() {
 	env -i PATH="$SAFE_PATH" HOME=/root LC_ALL=C "$@"
 }
 
+# ---------------------------------------------------------------- podman
+
+# new_home: a HOME and XDG_RUNTIME_DIR of the user's own (podman keeps its
+# storage and its pause process there) in PH.  Each podman call gets a fresh
+# one, so that it never joins the user namespace of an earlier call.
+new_home() {
+	local U=$USER_UID
+	PH=$(mktemp -d "$W/home.XXXXXX")
+	mkdir "$PH/run"
+	chown -R "$U:$USER_GID" "$PH"
+	chmod 700 "$PH" "$PH/run"
+}
+
+# podman_in HOME ARGS...: run podman as the user, then end the pause process
+# it left behind.
+podman_in() {
+	local h=$1 rc pid
+	shift
+	as_user env HOME="$h" XDG_RUNTIME_DIR="$h/run" podman "$@"
+	rc=$?
+	# The pause process (catatonit -P) keeps the rootless user namespace
+	# alive for later podman calls; this suite started it, so end it.
+	for pid in $(cat "$h/run/libpod/tmp/pause.pid" 2>/dev/null); do
+		kill "$pid" 2>/dev/null
+	done
+	return "$rc"
+}
+
 # ---------------------------------------------------------------- the fake system
 
 # Defaults for the fake files; a script may set its own before run_tests.
