@@ -70,6 +70,27 @@ struct request {
         pid_t target_pid; /* for the audit record; -1 when unknown */
 };
 
+/* A caller-supplied string made safe for one line of stderr or the audit
+ * record: printable ASCII only (anything else, newlines included, becomes
+ * '?'), at most 24 bytes.  Rotating buffers, for several per message. */
+static const char *clean(const char *s)
+{
+        static char bufs[6][32];
+        static unsigned k;
+        char *b = bufs[k++ % 6];
+        size_t i = 0;
+        if (!s)
+                return "(null)";
+        for (; s[i] && i < 24; i++)
+                b[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+        if (s[i]) {
+                memcpy(b + i, "...", 4);
+        } else {
+                b[i] = '\0';
+        }
+        return b;
+}
+
 static void audit(const struct request *rq, bool granted, const char *reason)
 {
         char msg[1024], ext[512];
@@ -84,7 +105,7 @@ static void audit(const struct request *rq, bool granted, const char *reason)
         if (rq->map.n && o >= sizeof(ext) - 40)
                 snprintf(ext + o, sizeof(ext) - o, ",...");
         snprintf(msg, sizeof(msg), "op=%s caller_uid=%u target=%s target_pid=%d extents=%s reason=\"%s\"", PROG,
-                 (unsigned)rq->ruid, rq->target_arg ? rq->target_arg : "?", (int)rq->target_pid,
+                 (unsigned)rq->ruid, rq->target_arg ? clean(rq->target_arg) : "?", (int)rq->target_pid,
                  rq->map.n ? ext : "-", reason);
         /* CAP_AUDIT_WRITE only for the send; failures are not errors. */
         cap_t c = cap_get_proc();
@@ -256,22 +277,22 @@ static int open_target(struct request *rq)
 
         if (strncmp(rq->target_arg, "fd:", 3) == 0) {
                 if (parse_u32(rq->target_arg + 3, &v) < 0 || v > INT32_MAX)
-                        deny(rq, EXIT_USAGE, "bad target", "'%s': fd:N needs a decimal fd number", rq->target_arg);
+                        deny(rq, EXIT_USAGE, "bad target", "'%s': fd:N needs a decimal fd number", clean(rq->target_arg));
                 /* Our own copy, close-on-exec, so the caller's fd is never used directly. */
                 fd = fcntl((int)v, F_DUPFD_CLOEXEC, 3);
                 if (fd < 0)
-                        deny(rq, EXIT_TARGET, "bad target fd", "'%s': not an open file descriptor", rq->target_arg);
+                        deny(rq, EXIT_TARGET, "bad target fd", "'%s': not an open file descriptor", clean(rq->target_arg));
         } else {
                 char path[32];
                 if (parse_u32(rq->target_arg, &v) < 0 || v == 0 || v > INT32_MAX)
-                        deny(rq, EXIT_USAGE, "bad target", "'%s' is not a process ID", rq->target_arg);
+                        deny(rq, EXIT_USAGE, "bad target", "'%s' is not a process ID", clean(rq->target_arg));
                 snprintf(path, sizeof(path), "/proc/%u", v);
                 fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
                 if (fd < 0)
                         deny(rq, EXIT_TARGET, "no such process", "process %u: %s", v, strerror(errno));
         }
         if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
-                deny(rq, EXIT_TARGET, "target not in procfs", "'%s' is not a /proc/PID directory", rq->target_arg);
+                deny(rq, EXIT_TARGET, "target not in procfs", "'%s' is not a /proc/PID directory", clean(rq->target_arg));
         return fd;
 }
 
@@ -283,7 +304,8 @@ static void check_target(struct request *rq, int dirfd)
 
         n = read_at(dirfd, "status", status, sizeof(status));
         if (n < 0)
-                deny(rq, EXIT_TARGET, "target gone", "'%s': cannot read status: %s", rq->target_arg, strerror((int)-n));
+                deny(rq, EXIT_TARGET, "target gone", "'%s': cannot read status: %s", clean(rq->target_arg),
+                     strerror((int)-n));
         {
                 const char *p = strstr(status, "\nPid:");
                 uint32_t pid;
@@ -298,6 +320,20 @@ static void check_target(struct request *rq, int dirfd)
                                 rq->target_pid = (pid_t)pid;
                 }
         }
+        /* A zombie (or dead) process keeps its /proc entry but no longer
+         * lives in a namespace worth mapping. */
+        {
+                const char *st = strstr(status, "\nState:");
+                if (!st)
+                        deny(rq, EXIT_TARGET, "target state unknown", "process %d: no State in its status",
+                             (int)rq->target_pid);
+                st += 7;
+                while (*st == '\t' || *st == ' ')
+                        st++;
+                if (*st == 'Z' || *st == 'X')
+                        deny(rq, EXIT_TARGET, "target is a zombie", "process %d has exited (zombie)",
+                             (int)rq->target_pid);
+        }
         if (!ids_all(status, "Uid:", (uint32_t)rq->ruid))
                 deny(rq, EXIT_TARGET, "target not owned by caller",
                      "process %d: real, effective, saved and filesystem UIDs must all be %u", (int)rq->target_pid,
@@ -309,32 +345,33 @@ static void check_target(struct request *rq, int dirfd)
                      (unsigned)rq->rgid);
 #endif
         /* The target's user namespace must be a child of ours.  Reading
-         * ns/user needs ptrace-read access; a non-dumpable target denies it
-         * to us (we hold no CAP_SYS_PTRACE, by design).  Then the kernel's
-         * own rule stands alone: map_write() refuses any namespace that is
-         * not the writer's or a child of it, and ours is refused below
-         * because its map is already written. */
+         * ns/user needs ptrace-read access, which a non-dumpable target
+         * denies us; so would its root-owned uid_map.  We hold neither
+         * CAP_SYS_PTRACE nor CAP_DAC_OVERRIDE, by design: such a target is
+         * refused (shadow's helper, running as full root, would map it). */
         {
                 _cleanup_close_ int nsfd = openat(dirfd, "ns/user", O_RDONLY | O_CLOEXEC);
                 _cleanup_close_ int parent = -1;
+                if (nsfd < 0 && (errno == EACCES || errno == EPERM))
+                        deny(rq, EXIT_TARGET, "target not dumpable",
+                             "process %d is not dumpable: its namespace cannot be checked without CAP_SYS_PTRACE, "
+                             "which this helper does not hold",
+                             (int)rq->target_pid);
+                if (nsfd < 0)
+                        deny(rq, EXIT_TARGET, "target namespace unreadable",
+                             "process %d: cannot open its user namespace: %s", (int)rq->target_pid, strerror(errno));
                 if (stat("/proc/self/ns/user", &self_ns) < 0)
                         deny(rq, EXIT_SYSTEM, "own namespace unreadable", "cannot read /proc/self/ns/user: %s",
                              strerror(errno));
-                if (nsfd < 0 && errno != EACCES && errno != EPERM)
-                        deny(rq, EXIT_TARGET, "target namespace unreadable",
-                             "process %d: cannot open its user namespace: %s", (int)rq->target_pid, strerror(errno));
-                if (nsfd >= 0) {
-                        parent = ioctl(nsfd, NS_GET_PARENT);
-                        if (fstat(nsfd, &target_st) < 0 ||
-                            (target_st.st_dev == self_ns.st_dev && target_st.st_ino == self_ns.st_ino))
-                                deny(rq, EXIT_TARGET, "target not in a child namespace",
-                                     "process %d is in your own user namespace, not a child of it",
-                                     (int)rq->target_pid);
-                        if (parent < 0 || fstat(parent, &parent_st) < 0 || parent_st.st_dev != self_ns.st_dev ||
-                            parent_st.st_ino != self_ns.st_ino)
-                                deny(rq, EXIT_TARGET, "target not in a child namespace",
-                                     "process %d: its user namespace is not a child of yours", (int)rq->target_pid);
-                }
+                parent = ioctl(nsfd, NS_GET_PARENT);
+                if (fstat(nsfd, &target_st) < 0 ||
+                    (target_st.st_dev == self_ns.st_dev && target_st.st_ino == self_ns.st_ino))
+                        deny(rq, EXIT_TARGET, "target not in a child namespace",
+                             "process %d is in your own user namespace, not a child of it", (int)rq->target_pid);
+                if (parent < 0 || fstat(parent, &parent_st) < 0 || parent_st.st_dev != self_ns.st_dev ||
+                    parent_st.st_ino != self_ns.st_ino)
+                        deny(rq, EXIT_TARGET, "target not in a child namespace",
+                             "process %d: its user namespace is not a child of yours", (int)rq->target_pid);
         }
         n = read_at(dirfd, MAP_FILE, map, sizeof(map));
         if (n < 0)
@@ -436,10 +473,12 @@ int main(int argc, char **argv)
                              mapreq_rule_text(me.rule));
                 if (me.rule == RULE_OVERLAP_INSIDE || me.rule == RULE_OVERLAP_LOWER)
                         deny(&rq, EXIT_USAGE, "overlap", "extent %zu (%s %s %s): %s extent %zu", k + 1,
-                             argv[2 + 3 * k], argv[3 + 3 * k], argv[4 + 3 * k], mapreq_rule_text(me.rule),
-                             me.other + 1);
-                deny(&rq, EXIT_USAGE, "malformed extent", "extent %zu (%.12s %.12s %.12s): %s", k + 1, argv[2 + 3 * k],
-                     argv[3 + 3 * k], argv[4 + 3 * k], mapreq_rule_text(me.rule));
+                             clean(argv[2 + 3 * k]), clean(argv[3 + 3 * k]), clean(argv[4 + 3 * k]),
+                             mapreq_rule_text(me.rule), me.other + 1);
+                if (me.rule == RULE_ARGC)
+                        deny(&rq, EXIT_USAGE, "usage", "%s", mapreq_rule_text(me.rule));
+                deny(&rq, EXIT_USAGE, "malformed extent", "extent %zu (%s %s %s): %s", k + 1, clean(argv[2 + 3 * k]),
+                     clean(argv[3 + 3 * k]), clean(argv[4 + 3 * k]), mapreq_rule_text(me.rule));
         }
         r = mapreq_format(&rq.map, rq.text, sizeof(rq.text), &me);
         if (r < 0)
@@ -492,11 +531,11 @@ int main(int argc, char **argv)
                 if (fd >= 0)
                         close(fd);
                 raise_caps(need, n, CAP_CLEAR);
-                if (w != (ssize_t)len && w < 0 && e == EPERM)
+                if (w != (ssize_t)len && w < 0 && (e == EPERM || e == EACCES || e == ESRCH))
                         deny(&rq, EXIT_TARGET, "kernel refused the map",
-                             "process %d: the kernel refused " MAP_FILE " (EPERM): its user namespace is not a "
-                             "child of yours, or it left the namespace",
-                             (int)rq.target_pid);
+                             "process %d: the kernel refused " MAP_FILE " (%s): it exited, changed, or is no longer "
+                             "in a child namespace of yours",
+                             (int)rq.target_pid, strerror(e));
                 if (w != (ssize_t)len)
                         deny(&rq, EXIT_SYSTEM, "write failed", "process %d: writing " MAP_FILE " failed: %s",
                              (int)rq.target_pid, w < 0 ? strerror(e) : "short write");
