@@ -200,7 +200,7 @@ static int cmd_show(int argc, char **argv, const char *cfgpath)
                 sys_input_done(&si[0]);
                 return rc;
         }
-        if (!sys_resolve_owner(&si[0].cfg, who, &o, nb, sizeof(nb))) {
+        if (!sys_resolve_owner(&si[0].in, who, &o, nb, sizeof(nb))) {
                 fprintf(stderr, "%s: cannot resolve '%s'\n", prog, who);
                 rc = EXIT_NO;
                 goto out;

@@ -206,7 +206,9 @@ static bool ref_from_string(const struct policy_input *in, const char *s, struct
 {
         uint32_t uid;
         memset(ref, 0, sizeof(*ref));
-        if (parse_u32(s, &uid) == 0 || id_for_name(in->cfg, s, &uid) == 0) {
+        /* A template name stands for a UID only when that UID is one we
+         * synthesize: "u0" is not root, "u1" is not daemon. */
+        if (parse_u32(s, &uid) == 0 || (id_for_name(in->cfg, s, &uid) == 0 && policy_is_user(in, uid, NULL))) {
                 ref->has_uid = true;
                 ref->uid = uid;
                 return true;
@@ -224,7 +226,12 @@ static void owner_from_ref(const struct policy_input *in, const struct owner_ref
         if (ref->has_uid) {
                 o->has_uid = true;
                 o->uid = ref->uid;
-                o->name = name_for_id(in->cfg, ref->uid, namebuf, namesz) >= 0 ? namebuf : NULL;
+                /* Only a synthesized user is called by its template name; a
+                 * UID-only owner otherwise has no name here (and so its
+                 * subordinate IDs get none: it could not be read back). */
+                o->name = policy_is_user(in, ref->uid, NULL) && name_for_id(in->cfg, ref->uid, namebuf, namesz) >= 0
+                                  ? namebuf
+                                  : NULL;
         } else {
                 o->name = ref->name;
         }

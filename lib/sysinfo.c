@@ -87,6 +87,7 @@ static int slurp(const char *path, size_t max, bool need_trust, struct stat *st,
         char *b;
 
         *buf = NULL;
+        memset(st, 0, sizeof(*st)); /* st_ino 0: nothing was opened */
         /* Files that grant privileges are never reached through a symlink. */
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (need_trust ? O_NOFOLLOW : 0));
         if (fd < 0)
@@ -135,7 +136,8 @@ out:
         return r;
 }
 
-int sys_load_config(const char *path, struct subid_config *cfg, struct config_error *err)
+static int load_config_sig(const char *path, struct subid_config *cfg, struct config_error *err,
+                           struct filesig *sig)
 {
         struct stat st;
         char *text;
@@ -144,7 +146,12 @@ int sys_load_config(const char *path, struct subid_config *cfg, struct config_er
 
         err->line = 0;
         err->msg[0] = '\0';
+        memset(sig, 0, sizeof(*sig));
         r = slurp(path, CONFIG_MAX_SIZE, true, &st, &text, &len);
+        /* The signature of what was actually read (fstat of that fd), so a
+         * file replaced meanwhile is seen as changed next time. */
+        if (st.st_ino != 0)
+                sig_from_stat(sig, &st);
         if (r == -ENOENT) {
                 config_defaults(cfg);
                 return -ENOENT;
@@ -164,6 +171,12 @@ int sys_load_config(const char *path, struct subid_config *cfg, struct config_er
         r = config_parse(text, len, cfg, err);
         free(text);
         return r;
+}
+
+int sys_load_config(const char *path, struct subid_config *cfg, struct config_error *err)
+{
+        struct filesig sig;
+        return load_config_sig(path, cfg, err, &sig);
 }
 
 static struct {
@@ -189,11 +202,12 @@ int sys_config(struct subid_config *out, bool fresh)
         cfg_cache.checked = t;
         if (!cfg_cache.valid || !sig_eq(&now, &cfg_cache.sig)) {
                 struct config_error err;
-                cfg_cache.status = sys_load_config(NSS_SUBID_CONF, &cfg_cache.cfg, &err);
+                struct filesig got;
+                cfg_cache.status = load_config_sig(NSS_SUBID_CONF, &cfg_cache.cfg, &err, &got);
                 /* A transient read error is not cached. */
                 cfg_cache.valid = cfg_cache.status == 0 || cfg_cache.status == -ENOENT ||
                                   cfg_cache.status == -EINVAL || cfg_cache.status == -EPERM;
-                cfg_cache.sig = now;
+                cfg_cache.sig = got.present ? got : now;
         }
 hit:
         status = cfg_cache.status;
@@ -261,7 +275,10 @@ const struct colon_db *sys_db_get(enum sys_db which, bool fresh)
                 free(text);
                 snap_unref_locked(db_cache[which].snap);
                 db_cache[which].snap = ns;
+                /* What was read (fstat of that fd), not the earlier stat. */
                 db_cache[which].sig = now;
+                if (st.st_ino != 0)
+                        sig_from_stat(&db_cache[which].sig, &st);
                 /* Absent or untrusted is a stable answer; I/O errors are retried. */
                 db_cache[which].valid = r == 0 || r == -ENOENT || r == -EPERM || r == -EFBIG;
         }
@@ -271,6 +288,18 @@ hit:
                 s->refs++;
         pthread_mutex_unlock(&cache_lock);
         return s ? &s->db : NULL;
+}
+
+/* dlclose() of the module (or exit under valgrind): free the snapshots. */
+__attribute__((destructor)) static void cache_free(void)
+{
+        pthread_mutex_lock(&cache_lock);
+        for (int i = 0; i < DB__MAX; i++) {
+                snap_unref_locked(db_cache[i].snap);
+                db_cache[i].snap = NULL;
+                db_cache[i].valid = false;
+        }
+        pthread_mutex_unlock(&cache_lock);
 }
 
 void sys_db_put(const struct colon_db *db)
@@ -457,7 +486,7 @@ bool sys_owner_string_ok(const char *s)
  * through getpwnam_r/getpwuid_r like shadow's own code, so /etc/subuid lines
  * match by name and by UID.
  */
-bool sys_resolve_owner(const struct subid_config *cfg, const char *s, struct owner *o, char *namebuf, size_t nsz)
+bool sys_resolve_owner(const struct policy_input *in, const char *s, struct owner *o, char *namebuf, size_t nsz)
 {
         struct passwd pw, *res = NULL;
         char buf[PWBUF];
@@ -482,7 +511,9 @@ bool sys_resolve_owner(const struct subid_config *cfg, const char *s, struct own
         if (getpwnam_r(s, &pw, buf, sizeof(buf), &res) == 0 && res) {
                 o->has_uid = true;
                 o->uid = (uint32_t)res->pw_uid;
-        } else if (id_for_name(cfg, s, &v) == 0) {
+        } else if (id_for_name(in->cfg, s, &v) == 0 && policy_is_user(in, v, NULL)) {
+                /* Our template name, for a UID we synthesize (NSS may not
+                 * list subid for passwd); never an alias of anyone else. */
                 o->has_uid = true;
                 o->uid = v;
         }
@@ -517,7 +548,7 @@ int sys_owner_ranges(struct sys_input *si, const char *s, struct owner *o, char 
         }
         /* Anyone else, or a covered user the dynamic sources gave nothing:
          * /etc/subuid lines match by name and by UID, as in shadow. */
-        if (!sys_resolve_owner(si->in.cfg, s, o, namebuf, nsz))
+        if (!sys_resolve_owner(&si->in, s, o, namebuf, nsz))
                 return -ENOENT;
         return policy_owner_ranges(&si->in, o, g, why);
 }

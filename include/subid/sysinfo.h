@@ -96,10 +96,11 @@ void sys_input_want_subdb(struct sys_input *si);
 bool sys_owner_string_ok(const char *s);
 /*
  * Who is `owner`?  A decimal UID (podman asks that way after the name), a
- * name any NSS source knows (getpwnam_r), or one of our template names.
+ * name any NSS source knows (getpwnam_r), or one of our template names for
+ * a UID the policy covers (never an alias of root or another user).
  * namebuf (nsz bytes) holds the name o->name points to.  false: unusable.
  */
-bool sys_resolve_owner(const struct subid_config *cfg, const char *s, struct owner *o, char *namebuf, size_t nsz);
+bool sys_resolve_owner(const struct policy_input *in, const char *s, struct owner *o, char *namebuf, size_t nsz);
 
 /*
  * The subordinate ranges of the owner named by string s (a name or a

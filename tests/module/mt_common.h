@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Helpers shared by the module tests (test_nss.c, test_plugin.c).  They
+ * dlopen the *test* builds of the two shared objects, which read their files
+ * from $NSS_SUBID_TEST_ETC (a path compiled into them; the objects never
+ * read the environment).  Fixtures are written with write-to-temp + rename so
+ * every version of a file is a new inode, and replaced versions are kept
+ * alive (hard-linked under .old/) until the end of the run so that an inode
+ * number is never reused while the modules may still remember it.
+ *
+ * Checks count failures instead of stopping at the first one (CHECK), and
+ * are usable from forked children (running as another UID) and from many
+ * threads at once.
+ */
+#pragma once
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* ------------------------------------------------------------------ checks */
+
+static unsigned long mt_failures; /* updated atomically: threads and children use it */
+static unsigned long mt_checks;
+
+#define MT_MAX_REPORTS 60
+
+#define CHECK(cond, ...)                                                                        \
+        do {                                                                                    \
+                __atomic_fetch_add(&mt_checks, 1, __ATOMIC_RELAXED);                            \
+                if (!(cond)) {                                                                  \
+                        unsigned long n_ = __atomic_fetch_add(&mt_failures, 1, __ATOMIC_RELAXED); \
+                        if (n_ < MT_MAX_REPORTS) {                                              \
+                                flockfile(stderr);                                              \
+                                fprintf(stderr, "    FAIL %s:%d: (%s) ", __FILE__, __LINE__,    \
+                                        #cond);                                                 \
+                                fprintf(stderr, __VA_ARGS__);                                   \
+                                fputc('\n', stderr);                                            \
+                                funlockfile(stderr);                                            \
+                        } else if (n_ == MT_MAX_REPORTS) {                                      \
+                                fprintf(stderr, "    (further failures not printed)\n");        \
+                        }                                                                       \
+                }                                                                               \
+        } while (0)
+
+/* Call at the end of every test function. */
+#define CHECK_DONE()                                                                            \
+        do {                                                                                    \
+                unsigned long f_ = __atomic_exchange_n(&mt_failures, 0, __ATOMIC_RELAXED);      \
+                if (f_)                                                                         \
+                        fail_msg("%lu check(s) failed", f_);                                    \
+        } while (0)
+
+/* Escape a string for messages (rotating static buffers; single-threaded use). */
+static inline const char *esc(const char *s)
+{
+        static char bufs[8][160];
+        static unsigned k;
+        char *b;
+        size_t o = 0;
+
+        if (!s)
+                return "(null)";
+        b = bufs[__atomic_fetch_add(&k, 1, __ATOMIC_RELAXED) % 8];
+        b[o++] = '"';
+        for (size_t i = 0; s[i] && o < sizeof(bufs[0]) - 10; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+                        o += (size_t)snprintf(b + o, 5, "\\x%02x", c);
+                else
+                        b[o++] = (char)c;
+        }
+        if (o >= sizeof(bufs[0]) - 10) {
+                memcpy(b + o, "...", 3);
+                o += 3;
+        }
+        b[o++] = '"';
+        b[o] = '\0';
+        return b;
+}
+
+/* -------------------------------------------------------------- environment */
+
+static inline const char *mt_env(const char *name)
+{
+        const char *v = getenv(name);
+        if (!v || !*v) {
+                fprintf(stderr, "%s is not set: run through `make check` or set it by hand "
+                                "(see AM_TESTS_ENVIRONMENT in tests/Makemodule.am)\n", name);
+                exit(99); /* automake: hard error */
+        }
+        return v;
+}
+
+static inline const char *mt_etc(void)
+{
+        return mt_env("NSS_SUBID_TEST_ETC");
+}
+
+/* Skip the whole program unless we are root: fixtures must be root-owned. */
+static inline void mt_require_root(const char *prog)
+{
+        if (geteuid() != 0) {
+                printf("%s: SKIP: module tests must run as root (fixture files that grant privileges "
+                       "must be owned by root, and the tests switch to other UIDs)\n", prog);
+                exit(77);
+        }
+}
+
+/*
+ * The expectations (the `pool` source, `self` in a child) assume the initial
+ * user namespace, or a child namespace with the whole identity map, which
+ * nss_subid treats the same way.  Elsewhere (a rootless container) skip.
+ */
+static inline void mt_require_initial_userns(const char *prog)
+{
+        struct stat st;
+        char buf[256] = "";
+        unsigned long a, b, c;
+        int fd, n;
+
+        if (stat("/proc/self/ns/user", &st) == 0 && st.st_ino == 0xEFFFFFFDu)
+                return;
+        fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+        n = fd >= 0 ? (int)read(fd, buf, sizeof(buf) - 1) : -1;
+        if (fd >= 0)
+                close(fd);
+        if (n > 0) {
+                buf[n] = '\0';
+                if (sscanf(buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295ul &&
+                    !strchr(strchr(buf, '\n') ? strchr(buf, '\n') + 1 : "", ' '))
+                        return;
+        }
+        printf("%s: SKIP: not in the initial user namespace (the expected answers assume the `pool` source, "
+               "which only applies there)\n", prog);
+        exit(77);
+}
+
+/* Per-case watchdog: a hang (e.g. blocking on a FIFO) fails instead of stalling `make check`. */
+#define MT_CASE_TIMEOUT 600
+
+static inline void *mt_dlopen(const char *envvar)
+{
+        const char *path = mt_env(envvar);
+        void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        if (!h) {
+                fprintf(stderr, "dlopen(%s): %s\n", path, dlerror());
+                exit(99);
+        }
+        return h;
+}
+
+static inline void *mt_dlsym(void *h, const char *name)
+{
+        void *p = dlsym(h, name);
+        if (!p) {
+                fprintf(stderr, "dlsym(%s): %s\n", name, dlerror());
+                exit(99);
+        }
+        return p;
+}
+
+#define MT_SYM(h, var, name) (*(void **)(&(var)) = mt_dlsym((h), (name)))
+
+/* ----------------------------------------------------------------- fixtures */
+
+static inline void mt_path(char *out, size_t outsz, const char *name)
+{
+        int n = snprintf(out, outsz, "%s/%s", mt_etc(), name);
+        if (n < 0 || (size_t)n >= outsz) {
+                fprintf(stderr, "path too long: %s/%s\n", mt_etc(), name);
+                abort();
+        }
+}
+
+static inline void mt_die(const char *what, const char *path)
+{
+        fprintf(stderr, "fixture: %s(%s): %s\n", what, path, strerror(errno));
+        abort();
+}
+
+static unsigned long mt_grave_seq;
+
+/* Keep the current inode of a fixture alive (see the top of this file). */
+static inline void mt_bury(const char *path)
+{
+        char dir[PATH_MAX], dst[PATH_MAX + 64];
+        struct stat st;
+
+        if (lstat(path, &st) < 0) {
+                if (errno == ENOENT)
+                        return;
+                mt_die("lstat", path);
+        }
+        if (S_ISDIR(st.st_mode))
+                return;
+        mt_path(dir, sizeof(dir), ".old");
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                mt_die("mkdir", dir);
+        if ((size_t)snprintf(dst, sizeof(dst), "%s/%d.%lu", dir, (int)getpid(), ++mt_grave_seq) >= sizeof(dst))
+                abort();
+        if (link(path, dst) < 0)
+                mt_die("link", dst);
+}
+
+/* Write a fixture atomically: new inode, given owner and mode. */
+static inline void mt_write_raw(const char *name, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid)
+{
+        char path[PATH_MAX], tmp[PATH_MAX + 32];
+        const char *p = data;
+        size_t off = 0;
+        int fd;
+        struct stat st;
+
+        mt_path(path, sizeof(path), name);
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", mt_etc()) >= sizeof(tmp))
+                abort();
+        fd = mkstemp(tmp);
+        if (fd < 0)
+                mt_die("mkstemp", tmp);
+        while (off < len) {
+                ssize_t k = write(fd, p + off, len - off);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        mt_die("write", tmp);
+                }
+                off += (size_t)k;
+        }
+        if (fchown(fd, uid, gid) < 0)
+                mt_die("fchown", tmp);
+        if (fchmod(fd, mode) < 0)
+                mt_die("fchmod", tmp);
+        if (close(fd) < 0)
+                mt_die("close", tmp);
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && rmdir(path) < 0)
+                mt_die("rmdir", path);
+        mt_bury(path);
+        if (rename(tmp, path) < 0)
+                mt_die("rename", path);
+}
+
+/* A trusted fixture: regular, root:root, 0644. */
+static inline void mt_write(const char *name, const char *text)
+{
+        mt_write_raw(name, text, strlen(text), 0644, 0, 0);
+}
+
+static inline void mt_write_mode(const char *name, const char *text, mode_t mode, uid_t uid, gid_t gid)
+{
+        mt_write_raw(name, text, strlen(text), mode, uid, gid);
+}
+
+static inline void mt_remove(const char *name)
+{
+        char path[PATH_MAX];
+        struct stat st;
+
+        mt_path(path, sizeof(path), name);
+        if (lstat(path, &st) < 0) {
+                if (errno == ENOENT)
+                        return;
+                mt_die("lstat", path);
+        }
+        if (S_ISDIR(st.st_mode)) {
+                if (rmdir(path) < 0)
+                        mt_die("rmdir", path);
+                return;
+        }
+        mt_bury(path);
+        if (unlink(path) < 0)
+                mt_die("unlink", path);
+}
+
+/* name becomes a symlink to target (an absolute path or one relative to the dir). */
+static inline void mt_symlink(const char *name, const char *target)
+{
+        char path[PATH_MAX], tmp[PATH_MAX + 32];
+        static unsigned long seq;
+
+        mt_path(path, sizeof(path), name);
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.lnk.%d.%lu", mt_etc(), (int)getpid(), ++seq) >= sizeof(tmp))
+                abort();
+        if (symlink(target, tmp) < 0)
+                mt_die("symlink", tmp);
+        mt_remove(name);
+        if (rename(tmp, path) < 0)
+                mt_die("rename", path);
+}
+
+static inline void mt_mkdir(const char *name)
+{
+        char path[PATH_MAX];
+        mt_remove(name);
+        mt_path(path, sizeof(path), name);
+        if (mkdir(path, 0755) < 0)
+                mt_die("mkdir", path);
+}
+
+static inline void mt_mkfifo(const char *name)
+{
+        char path[PATH_MAX];
+        mt_remove(name);
+        mt_path(path, sizeof(path), name);
+        if (mkfifo(path, 0644) < 0)
+                mt_die("mkfifo", path);
+}
+
+/* Remove every file of a directory (one level, plus .old/). */
+static inline void mt_clean_dir(const char *dir, bool rm_self)
+{
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        char p[PATH_MAX + 256];
+
+        if (!d)
+                return;
+        while ((e = readdir(d))) {
+                struct stat st;
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                        continue;
+                int n = snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+                if (n < 0 || (size_t)n >= sizeof(p) || lstat(p, &st) < 0)
+                        continue;
+                if (S_ISDIR(st.st_mode))
+                        mt_clean_dir(p, true);
+                else
+                        unlink(p);
+        }
+        closedir(d);
+        if (rm_self)
+                rmdir(dir);
+}
+
+static int mt_lock_fd = -1;
+
+/* Create the fixture directory (traversable by the UIDs the tests switch
+ * to), take the lock that serializes the module test programs (make check
+ * may run them in parallel; they share the directory), and empty it. */
+static inline void mt_fixture_init(void)
+{
+        const char *etc = mt_etc();
+        char buf[PATH_MAX], lock[PATH_MAX + 8];
+
+        static const char suffix[] = "/tests/tmp/etc";
+        size_t n = strlen(etc);
+
+        /* The directory is emptied: never let a wrong setting point at /etc. */
+        if (etc[0] != '/' || n >= sizeof(buf) || n < sizeof(suffix) ||
+            strcmp(etc + n - (sizeof(suffix) - 1), suffix) != 0) {
+                fprintf(stderr, "NSS_SUBID_TEST_ETC must be the absolute path $(abs_top_builddir)%s compiled into "
+                                "the test modules, not '%s'\n", suffix, etc);
+                exit(99);
+        }
+        /* mkdir -p */
+        strcpy(buf, etc);
+        for (char *s = buf + 1;; s++) {
+                if (*s == '/' || *s == '\0') {
+                        char c = *s;
+                        *s = '\0';
+                        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                                mt_die("mkdir", buf);
+                        *s = c;
+                        if (!c)
+                                break;
+                }
+        }
+        if (chmod(etc, 0755) < 0)
+                mt_die("chmod", etc);
+        snprintf(lock, sizeof(lock), "%s.lock", etc);
+        mt_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (mt_lock_fd < 0)
+                mt_die("open", lock);
+        if (flock(mt_lock_fd, LOCK_EX) < 0)
+                mt_die("flock", lock);
+        mt_clean_dir(etc, false);
+}
+
+static inline void mt_fixture_done(void)
+{
+        mt_clean_dir(mt_etc(), false);
+        if (mt_lock_fd >= 0) {
+                close(mt_lock_fd);
+                mt_lock_fd = -1;
+        }
+}
+
+/* ----------------------------------------------------------- other callers */
+
+typedef void (*mt_child_fn)(void *arg);
+
+/*
+ * Run fn in a forked child with real, effective and saved UID/GID set to
+ * uid/gid and no supplementary groups, and fail the test if any CHECK in the
+ * child failed.  Skips the test when the child cannot reach the fixture
+ * directory (a build tree below a private home directory).
+ */
+static inline void mt_run_as(uid_t uid, gid_t gid, mt_child_fn fn, void *arg)
+{
+        pid_t pid;
+        int status = 0;
+
+        fflush(stdout);
+        fflush(stderr);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                /* cmocka's handlers would longjmp back into the test runner
+                 * and run the remaining tests in the child: a crash here
+                 * must just kill the child. */
+                static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGSYS, SIGABRT };
+                for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+                        signal(sigs[i], SIG_DFL);
+                __atomic_store_n(&mt_failures, 0, __ATOMIC_RELAXED);
+                if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0) {
+                        fprintf(stderr, "child: cannot switch to %u:%u: %s\n", (unsigned)uid, (unsigned)gid,
+                                strerror(errno));
+                        _exit(2);
+                }
+                if (getuid() != uid || geteuid() != uid || getgid() != gid || getegid() != gid) {
+                        fprintf(stderr, "child: IDs not switched\n");
+                        _exit(2);
+                }
+                if (access(mt_etc(), R_OK | X_OK) < 0) {
+                        fprintf(stderr, "child: UID %u cannot read %s: %s\n", (unsigned)uid, mt_etc(),
+                                strerror(errno));
+                        _exit(77);
+                }
+                fn(arg);
+                fflush(stdout);
+                fflush(stderr);
+                _exit(__atomic_load_n(&mt_failures, __ATOMIC_RELAXED) ? 1 : 0);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                assert_int_equal(errno, EINTR);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+                skip();
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                if (WIFSIGNALED(status))
+                        CHECK(false, "child running as UID %u killed by signal %d", (unsigned)uid,
+                              WTERMSIG(status));
+                else
+                        CHECK(false, "child running as UID %u: checks failed (exit %d)", (unsigned)uid,
+                              WEXITSTATUS(status));
+        }
+}
+
+/* Deterministic PRNG (xorshift64*), one state per thread. */
+static inline uint64_t mt_rand(uint64_t *st)
+{
+        uint64_t x = *st;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        *st = x;
+        return x * 0x2545F4914F6CDD1Dull;
+}
