@@ -475,3 +475,82 @@ static inline uint64_t mt_rand(uint64_t *st)
         *st = x;
         return x * 0x2545F4914F6CDD1Dull;
 }
+
+/* The OpenShift-style arbitrary UID the tests run lookups as. */
+#define OCP_UID 1000590000u
+
+/* ---------------------------------------------- unusable files
+ * Ways a file that grants privileges can be laid out: only the first three
+ * are trusted (regular, root-owned, not writable by group or others). */
+enum variant {
+        V_TRUSTED,        /* root:root 0644: control */
+        V_ROOT_GROUP1,    /* root:daemon 0644: trusted (group owner does not matter) */
+        V_READONLY,       /* root:root 0444: trusted */
+        V_GROUP_WRITABLE, /* 0664 */
+        V_WORLD_WRITABLE, /* 0646 */
+        V_ALL_WRITABLE,   /* 0666 */
+        V_NOT_ROOT,       /* 1:1 0644 */
+        V_NOT_ROOT_RO,    /* 1000590000:0 0444 */
+        V_SYMLINK_ABS,    /* symlink to a trusted file */
+        V_SYMLINK_REL,
+        V_DIRECTORY,
+        V_FIFO,
+        V__MAX
+};
+static const char *const variant_name[] = { "trusted",     "root:1 0644", "0444",       "0664",
+                                            "0646",        "0666",        "owner 1:1",  "owner 1000590000",
+                                            "symlink abs", "symlink rel", "directory",  "fifo" };
+
+static inline bool variant_trusted(enum variant v)
+{
+        return v == V_TRUSTED || v == V_ROOT_GROUP1 || v == V_READONLY;
+}
+
+static inline void apply_variant(const char *file, const char *text, enum variant v)
+{
+        char target[PATH_MAX];
+        switch (v) {
+        case V_TRUSTED:
+                mt_write(file, text);
+                break;
+        case V_ROOT_GROUP1:
+                mt_write_mode(file, text, 0644, 0, 1);
+                break;
+        case V_READONLY:
+                mt_write_mode(file, text, 0444, 0, 0);
+                break;
+        case V_GROUP_WRITABLE:
+                mt_write_mode(file, text, 0664, 0, 0);
+                break;
+        case V_WORLD_WRITABLE:
+                mt_write_mode(file, text, 0646, 0, 0);
+                break;
+        case V_ALL_WRITABLE:
+                mt_write_mode(file, text, 0666, 0, 0);
+                break;
+        case V_NOT_ROOT:
+                mt_write_mode(file, text, 0644, 1, 1);
+                break;
+        case V_NOT_ROOT_RO:
+                mt_write_mode(file, text, 0444, OCP_UID, 0);
+                break;
+        case V_SYMLINK_ABS:
+                mt_write("real.conf", text);
+                mt_path(target, sizeof(target), "real.conf");
+                mt_symlink(file, target);
+                break;
+        case V_SYMLINK_REL:
+                mt_write("real.conf", text);
+                mt_symlink(file, "real.conf");
+                break;
+        case V_DIRECTORY:
+                mt_mkdir(file);
+                break;
+        case V_FIFO:
+                mt_mkfifo(file);
+                break;
+        case V__MAX:
+                break;
+        }
+}
+

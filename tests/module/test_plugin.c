@@ -38,7 +38,6 @@ static struct {
         free_fn free;
 } P;
 
-#define OCP_UID 1000590000u
 
 static const char PASSWD_BASE[] = "root:x:0:0:root:/root:/bin/bash\n"
                                   "containers:x:1001:1001:container storage:/home/containers:/bin/sh\n"
@@ -417,78 +416,6 @@ static void test_files_source(void **state)
 }
 
 /* ------------------------------------------------------ unusable files */
-
-enum variant {
-        V_TRUSTED,
-        V_ROOT_GROUP1,
-        V_READONLY,
-        V_GROUP_WRITABLE,
-        V_WORLD_WRITABLE,
-        V_ALL_WRITABLE,
-        V_NOT_ROOT,
-        V_NOT_ROOT_RO,
-        V_SYMLINK_ABS,
-        V_SYMLINK_REL,
-        V_DIRECTORY,
-        V_FIFO,
-        V__MAX
-};
-static const char *const variant_name[] = { "trusted",     "root:1 0644", "0444",      "0664",
-                                            "0646",        "0666",        "owner 1:1", "owner 1000590000",
-                                            "symlink abs", "symlink rel", "directory", "fifo" };
-
-static bool variant_trusted(enum variant v)
-{
-        return v == V_TRUSTED || v == V_ROOT_GROUP1 || v == V_READONLY;
-}
-
-static void apply_variant(const char *file, const char *text, enum variant v)
-{
-        char target[PATH_MAX];
-        switch (v) {
-        case V_TRUSTED:
-                mt_write(file, text);
-                break;
-        case V_ROOT_GROUP1:
-                mt_write_mode(file, text, 0644, 0, 1);
-                break;
-        case V_READONLY:
-                mt_write_mode(file, text, 0444, 0, 0);
-                break;
-        case V_GROUP_WRITABLE:
-                mt_write_mode(file, text, 0664, 0, 0);
-                break;
-        case V_WORLD_WRITABLE:
-                mt_write_mode(file, text, 0646, 0, 0);
-                break;
-        case V_ALL_WRITABLE:
-                mt_write_mode(file, text, 0666, 0, 0);
-                break;
-        case V_NOT_ROOT:
-                mt_write_mode(file, text, 0644, 1, 1);
-                break;
-        case V_NOT_ROOT_RO:
-                mt_write_mode(file, text, 0444, OCP_UID, 0);
-                break;
-        case V_SYMLINK_ABS:
-                mt_write("real.conf", text);
-                mt_path(target, sizeof(target), "real.conf");
-                mt_symlink(file, target);
-                break;
-        case V_SYMLINK_REL:
-                mt_write("real.conf", text);
-                mt_symlink(file, "real.conf");
-                break;
-        case V_DIRECTORY:
-                mt_mkdir(file);
-                break;
-        case V_FIFO:
-                mt_mkfifo(file);
-                break;
-        case V__MAX:
-                break;
-        }
-}
 
 static void test_subid_files_unusable(void **state)
 {
