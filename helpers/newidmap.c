@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <libaudit.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
@@ -24,12 +23,12 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "priv.h"
 #include "subid/mapreq.h"
 #include "subid/policy.h"
 #include "subid/strutils.h"
@@ -70,27 +69,6 @@ struct request {
         pid_t target_pid; /* for the audit record; -1 when unknown */
 };
 
-/* A caller-supplied string made safe for one line of stderr or the audit
- * record: printable ASCII only (anything else, newlines included, becomes
- * '?'), at most 24 bytes.  Rotating buffers, for several per message. */
-static const char *clean(const char *s)
-{
-        static char bufs[6][32];
-        static unsigned k;
-        char *b = bufs[k++ % 6];
-        size_t i = 0;
-        if (!s)
-                return "(null)";
-        for (; s[i] && i < 24; i++)
-                b[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-        if (s[i]) {
-                memcpy(b + i, "...", 4);
-        } else {
-                b[i] = '\0';
-        }
-        return b;
-}
-
 static void audit(const struct request *rq, bool granted, const char *reason)
 {
         char msg[1024], ext[512];
@@ -105,20 +83,9 @@ static void audit(const struct request *rq, bool granted, const char *reason)
         if (rq->map.n && o >= sizeof(ext) - 40)
                 snprintf(ext + o, sizeof(ext) - o, ",...");
         snprintf(msg, sizeof(msg), "op=%s caller_uid=%u target=%s target_pid=%d extents=%s reason=\"%s\"", PROG,
-                 (unsigned)rq->ruid, rq->target_arg ? clean(rq->target_arg) : "?", (int)rq->target_pid,
+                 (unsigned)rq->ruid, rq->target_arg ? priv_clean(rq->target_arg) : "?", (int)rq->target_pid,
                  rq->map.n ? ext : "-", reason);
-        /* CAP_AUDIT_WRITE only for the send; failures are not errors. */
-        cap_t c = cap_get_proc();
-        cap_value_t v = CAP_AUDIT_WRITE;
-        if (c && cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET) == 0 && cap_set_proc(c) == 0) {
-                audit_log_user_message(rq->audit_fd, AUDIT_TRUSTED_APP, msg, NULL, NULL, NULL, granted ? 1 : 0);
-                cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_CLEAR);
-                cap_set_proc(c);
-        } else {
-                audit_log_user_message(rq->audit_fd, AUDIT_TRUSTED_APP, msg, NULL, NULL, NULL, granted ? 1 : 0);
-        }
-        if (c)
-                cap_free(c);
+        priv_audit(rq->audit_fd, msg, granted);
 }
 
 __attribute__((format(printf, 4, 5), noreturn)) static void deny(const struct request *rq, int code,
@@ -152,76 +119,6 @@ static void usage(FILE *f)
                 "Exit status: 0 written, 1 usage, 2 denied by policy, 3 target check failed,\n"
                 "4 system error.  See " PROG "(1).\n",
                 NEWIDMAP_GID ? "GID" : "UID");
-}
-
-/* fds 0-2 must exist, or a file we open could become someone's stderr. */
-static void ensure_std_fds(void)
-{
-        for (int fd = 0; fd < 3; fd++) {
-                if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-                        continue;
-                int n = open("/dev/null", O_RDWR | O_NOCTTY);
-                if (n != fd)
-                        _exit(EXIT_SYSTEM);
-        }
-}
-
-/*
- * Become the caller with only `keep` in the permitted set, none effective.
- * Setuid-root: keep capabilities across setresuid, so that the effective UID
- * is the caller's -- the kernel then sees the namespace owner writing.
- * File capabilities: already the caller; just trim.
- */
-static int drop_privileges(const struct request *rq, const cap_value_t *keep, int nkeep)
-{
-        cap_t c;
-        int r = -1;
-
-        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-                return -1;
-        if (setgroups(0, NULL) < 0 && errno != EPERM)
-                return -1;
-        if (setresgid(rq->rgid, rq->rgid, rq->rgid) < 0 || setresuid(rq->ruid, rq->ruid, rq->ruid) < 0)
-                return -1;
-        if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-                return -1;
-        c = cap_init(); /* all clear */
-        if (!c)
-                return -1;
-        cap_t have = cap_get_proc();
-        if (!have)
-                goto out;
-        for (int i = 0; i < nkeep; i++) {
-                cap_flag_value_t v = CAP_CLEAR;
-                if (cap_get_flag(have, keep[i], CAP_PERMITTED, &v) == 0 && v == CAP_SET)
-                        cap_set_flag(c, CAP_PERMITTED, 1, &keep[i], CAP_SET);
-        }
-        cap_free(have);
-        r = cap_set_proc(c);
-        /* Never regain anything through exec or setuid games. */
-        if (r == 0)
-                prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-out:
-        cap_free(c);
-        return r;
-}
-
-static int raise_caps(const cap_value_t *v, int n, cap_flag_value_t on)
-{
-        cap_t c = cap_get_proc();
-        int r = -1;
-        if (!c)
-                return -1;
-        for (int i = 0; i < n; i++) {
-                cap_flag_value_t p = CAP_CLEAR;
-                /* Only what is permitted: with none (an unprivileged install)
-                 * the kernel's own rules still allow the caller's own ID. */
-                if (cap_get_flag(c, v[i], CAP_PERMITTED, &p) == 0 && p == CAP_SET)
-                        cap_set_flag(c, CAP_EFFECTIVE, 1, &v[i], on);
-        }
-        r = cap_set_proc(c);
-        cap_free(c);
-        return r;
 }
 
 /* Read a small /proc file relative to the target's dirfd. */
@@ -277,22 +174,22 @@ static int open_target(struct request *rq)
 
         if (strncmp(rq->target_arg, "fd:", 3) == 0) {
                 if (parse_u32(rq->target_arg + 3, &v) < 0 || v > INT32_MAX)
-                        deny(rq, EXIT_USAGE, "bad target", "'%s': fd:N needs a decimal fd number", clean(rq->target_arg));
+                        deny(rq, EXIT_USAGE, "bad target", "'%s': fd:N needs a decimal fd number", priv_clean(rq->target_arg));
                 /* Our own copy, close-on-exec, so the caller's fd is never used directly. */
                 fd = fcntl((int)v, F_DUPFD_CLOEXEC, 3);
                 if (fd < 0)
-                        deny(rq, EXIT_TARGET, "bad target fd", "'%s': not an open file descriptor", clean(rq->target_arg));
+                        deny(rq, EXIT_TARGET, "bad target fd", "'%s': not an open file descriptor", priv_clean(rq->target_arg));
         } else {
                 char path[32];
                 if (parse_u32(rq->target_arg, &v) < 0 || v == 0 || v > INT32_MAX)
-                        deny(rq, EXIT_USAGE, "bad target", "'%s' is not a process ID", clean(rq->target_arg));
+                        deny(rq, EXIT_USAGE, "bad target", "'%s' is not a process ID", priv_clean(rq->target_arg));
                 snprintf(path, sizeof(path), "/proc/%u", v);
                 fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
                 if (fd < 0)
                         deny(rq, EXIT_TARGET, "no such process", "process %u: %s", v, strerror(errno));
         }
         if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
-                deny(rq, EXIT_TARGET, "target not in procfs", "'%s' is not a /proc/PID directory", clean(rq->target_arg));
+                deny(rq, EXIT_TARGET, "target not in procfs", "'%s' is not a /proc/PID directory", priv_clean(rq->target_arg));
         return fd;
 }
 
@@ -304,7 +201,7 @@ static void check_target(struct request *rq, int dirfd)
 
         n = read_at(dirfd, "status", status, sizeof(status));
         if (n < 0)
-                deny(rq, EXIT_TARGET, "target gone", "'%s': cannot read status: %s", clean(rq->target_arg),
+                deny(rq, EXIT_TARGET, "target gone", "'%s': cannot read status: %s", priv_clean(rq->target_arg),
                      strerror((int)-n));
         {
                 const char *p = strstr(status, "\nPid:");
@@ -411,11 +308,11 @@ static void write_setgroups_deny(struct request *rq, int dirfd)
         ssize_t n = read_at(dirfd, "setgroups", cur, sizeof(cur));
         if (n > 0 && strncmp(cur, "deny", 4) == 0)
                 return;
-        raise_caps(need, 1, CAP_SET);
+        priv_caps(need, 1, CAP_SET);
         _cleanup_close_ int fd = openat(dirfd, "setgroups", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
         bool ok = fd >= 0 && write(fd, "deny", 4) == 4;
         int e = errno;
-        raise_caps(need, 1, CAP_CLEAR);
+        priv_caps(need, 1, CAP_CLEAR);
         if (!ok)
                 deny(rq, EXIT_SYSTEM, "setgroups write failed", "process %d: cannot write \"deny\" to setgroups: %s",
                      (int)rq->target_pid, strerror(e));
@@ -435,10 +332,7 @@ int main(int argc, char **argv)
         int r;
 
         /* 1. sanitize */
-        ensure_std_fds();
-        umask(022);
-        clearenv();
-        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        priv_sanitize(EXIT_SYSTEM);
         rq.ruid = getuid();
         rq.rgid = getgid();
         rq.own_id = NEWIDMAP_GID ? (uint32_t)rq.rgid : (uint32_t)rq.ruid;
@@ -447,7 +341,7 @@ int main(int argc, char **argv)
         rq.audit_fd = audit_open();
 
         /* 2. drop to the caller with only what the write needs */
-        if (drop_privileges(&rq, keep, (int)(sizeof(keep) / sizeof(keep[0]))) < 0)
+        if (priv_drop(rq.ruid, rq.rgid, keep, (int)(sizeof(keep) / sizeof(keep[0]))) < 0)
                 deny(&rq, EXIT_SYSTEM, "privilege drop failed", "cannot drop privileges: %s", strerror(errno));
 
         /* 3. parse */
@@ -473,12 +367,12 @@ int main(int argc, char **argv)
                              mapreq_rule_text(me.rule));
                 if (me.rule == RULE_OVERLAP_INSIDE || me.rule == RULE_OVERLAP_LOWER)
                         deny(&rq, EXIT_USAGE, "overlap", "extent %zu (%s %s %s): %s extent %zu", k + 1,
-                             clean(argv[2 + 3 * k]), clean(argv[3 + 3 * k]), clean(argv[4 + 3 * k]),
+                             priv_clean(argv[2 + 3 * k]), priv_clean(argv[3 + 3 * k]), priv_clean(argv[4 + 3 * k]),
                              mapreq_rule_text(me.rule), me.other + 1);
                 if (me.rule == RULE_ARGC)
                         deny(&rq, EXIT_USAGE, "usage", "%s", mapreq_rule_text(me.rule));
-                deny(&rq, EXIT_USAGE, "malformed extent", "extent %zu (%s %s %s): %s", k + 1, clean(argv[2 + 3 * k]),
-                     clean(argv[3 + 3 * k]), clean(argv[4 + 3 * k]), mapreq_rule_text(me.rule));
+                deny(&rq, EXIT_USAGE, "malformed extent", "extent %zu (%s %s %s): %s", k + 1, priv_clean(argv[2 + 3 * k]),
+                     priv_clean(argv[3 + 3 * k]), priv_clean(argv[4 + 3 * k]), mapreq_rule_text(me.rule));
         }
         r = mapreq_format(&rq.map, rq.text, sizeof(rq.text), &me);
         if (r < 0)
@@ -522,7 +416,7 @@ int main(int argc, char **argv)
                                 n = 2;
 #endif
                 size_t len = strlen(rq.text);
-                if (raise_caps(need, n, CAP_SET) < 0)
+                if (priv_caps(need, n, CAP_SET) < 0)
                         deny(&rq, EXIT_SYSTEM, "capability raise failed", "cannot raise capability: %s",
                              strerror(errno));
                 int fd = openat(dirfd, MAP_FILE, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -530,7 +424,7 @@ int main(int argc, char **argv)
                 int e = errno;
                 if (fd >= 0)
                         close(fd);
-                raise_caps(need, n, CAP_CLEAR);
+                priv_caps(need, n, CAP_CLEAR);
                 if (w != (ssize_t)len && w < 0 && (e == EPERM || e == EACCES || e == ESRCH))
                         deny(&rq, EXIT_TARGET, "kernel refused the map",
                              "process %d: the kernel refused " MAP_FILE " (%s): it exited, changed, or is no longer "
