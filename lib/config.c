@@ -23,6 +23,7 @@ void config_defaults(struct subid_config *cfg)
         cfg->pool_base = DEFAULT_POOL_BASE;
         cfg->pool_count = DEFAULT_POOL_COUNT;
         cfg->subid_names = true;
+        cfg->cgroup_depth = DEFAULT_CGROUP_DEPTH;
 }
 
 __attribute__((format(printf, 3, 4))) static int fail(struct config_error *err, unsigned line, const char *fmt, ...)
@@ -146,6 +147,21 @@ static int parse_text(const char *what, const char *arg, char *dst, size_t dstsz
         return 0;
 }
 
+/* An absolute path without ".", "..", empty components or a trailing '/':
+ * what the administrator names is exactly what is opened. */
+static int parse_cgroup_parent(const char *arg, char *dst, unsigned line, struct config_error *err)
+{
+        size_t n = strlen(arg);
+        int r = parse_text("cgroup-parent", arg, dst, CONFIG_MAX_PATH + 1, true, line, err);
+        if (r < 0)
+                return r;
+        if (n < 2 || arg[n - 1] == '/' || strstr(arg, "//") || strstr(arg, "/./") || strstr(arg, "/../") ||
+            (n >= 2 && strcmp(arg + n - 2, "/.") == 0) || (n >= 3 && strcmp(arg + n - 3, "/..") == 0))
+                return fail(err, line, "cgroup-parent: '%.60s' must be a plain absolute path (no '.', '..', '//' or "
+                                       "trailing '/')", arg);
+        return 0;
+}
+
 uint64_t config_pool_slots(const struct subid_config *cfg)
 {
         uint64_t n = cfg->users_self ? 1 : 0;
@@ -185,8 +201,9 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
         bool seen_users = false, seen_subids = false;
         unsigned none_line = 0, source_line = 0;
         unsigned seen[8] = { 0 }; /* line of first name/gid/gecos/home/shell/pool/subid-names */
-        enum { S_NAME, S_GID, S_GECOS, S_HOME, S_SHELL, S_POOL, S_NAMES };
-        static const char *const sname[] = { "name", "gid", "gecos", "home", "shell", "subids pool", "subid-names" };
+        enum { S_NAME, S_GID, S_GECOS, S_HOME, S_SHELL, S_POOL, S_NAMES, S_CGDEPTH };
+        static const char *const sname[] = { "name",        "gid",         "gecos",       "home",
+                                             "shell",       "subids pool", "subid-names", "cgroup-depth" };
         unsigned line = 0;
         const char *p = text, *end = text + len;
 
@@ -293,6 +310,23 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
                         } else {
                                 return fail(err, line, "subids: unknown source '%.40s' or wrong arguments", s);
                         }
+                } else if (strcmp(d, "cgroup-parent") == 0) {
+                        if (nt != 2)
+                                return fail(err, line, "cgroup-parent: expected one absolute path");
+                        if (cfg->n_cgroup_parents >= CONFIG_MAX_CGROUP_PARENTS)
+                                return fail(err, line, "cgroup-parent: more than %d lines", CONFIG_MAX_CGROUP_PARENTS);
+                        r = parse_cgroup_parent(tok[1], cfg->cgroup_parents[cfg->n_cgroup_parents], line, err);
+                        for (size_t i = 0; r == 0 && i < cfg->n_cgroup_parents; i++)
+                                if (strcmp(cfg->cgroup_parents[i], cfg->cgroup_parents[cfg->n_cgroup_parents]) == 0)
+                                        return fail(err, line, "cgroup-parent: %.60s is listed twice", tok[1]);
+                        if (r == 0)
+                                cfg->n_cgroup_parents++;
+                } else if (strcmp(d, "cgroup-depth") == 0) {
+                        uint32_t v;
+                        single = S_CGDEPTH;
+                        if (nt != 2 || parse_u32(tok[1], &v) < 0 || v < 1 || v > 16)
+                                return fail(err, line, "cgroup-depth: expected a number from 1 to 16");
+                        cfg->cgroup_depth = v;
                 } else if (strcmp(d, "subid-names") == 0) {
                         single = S_NAMES;
                         if (nt != 2 || (strcmp(tok[1], "yes") != 0 && strcmp(tok[1], "no") != 0))

@@ -15,6 +15,8 @@
 #define CONFIG_MAX_TEXT 128    /* gecos */
 #define CONFIG_MAX_PATH 128    /* home, shell */
 #define CONFIG_MAX_LINE 1024
+#define CONFIG_MAX_CGROUP_PARENTS 8
+#define DEFAULT_CGROUP_DEPTH 2
 #define CONFIG_MAX_SIZE (64 * 1024)
 
 /* Defaults: what an OpenShift builder image needs with zero edits. */
@@ -49,6 +51,11 @@ struct subid_config {
         unsigned pool_line;
 
         bool subid_names; /* synthesize entities for subordinate IDs */
+
+        /* cgroup v2 delegation (subid-cgroup, pam_subid): none by default. */
+        size_t n_cgroup_parents;
+        char cgroup_parents[CONFIG_MAX_CGROUP_PARENTS][CONFIG_MAX_PATH + 1];
+        unsigned cgroup_depth; /* levels below a parent, 1..16 */
 };
 
 struct config_error {

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#pragma once
+/*
+ * cgroup v2 delegation, shared by helpers/subid-cgroup and pam_subid.so (so
+ * PAM never executes a set-user-ID binary).  Policy (pure) and the one
+ * I/O routine that applies it.
+ *
+ * Configuration (nss_subid.conf): `cgroup-parent PATH` lines name the only
+ * cgroup2 directories under which anything may be delegated (none by
+ * default: delegation is off); `cgroup-depth N` bounds how far below a
+ * parent (default 2).  A cgroup may be delegated to the caller itself, or to
+ * a UID inside the caller's granted subordinate UIDs (same policy as
+ * newuidmap): e.g. the host UID that container root maps to.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "subid/config.h"
+#include "subid/idrange.h"
+
+#define CG_MAX_COMPONENT 64
+#define CG_MAX_REL 256
+
+/*
+ * A path below a parent, as the caller gives it: 1..depth components of
+ * [A-Za-z0-9_.:@-], each 1..64 bytes, not "." or "..", not starting with
+ * "cgroup." (the kernel's interface files), separated by single '/', no
+ * leading or trailing '/'.  0 or -EINVAL.
+ */
+int cg_relpath_valid(const char *rel, unsigned max_depth);
+
+/*
+ * An absolute cgroup path split into a configured parent and the rest:
+ * 0 with *rel pointing into abs, or -EACCES when no configured parent is a
+ * proper prefix at a '/' boundary.
+ */
+int cg_split(const struct subid_config *cfg, const char *abs, const char **parent_out, const char **rel);
+
+/* Is `parent` one of the configured cgroup-parent lines (exactly)? */
+bool cg_parent_allowed(const struct subid_config *cfg, const char *parent);
+
+/* May the caller delegate to owner_uid (and owner_gid, UINT32_MAX: keep)?
+ * Own IDs always; others only inside the granted subordinate sets. */
+bool cg_owner_allowed(uint32_t caller_uid, uint32_t caller_gid, const struct idset *subuids,
+                      const struct idset *subgids, uint32_t owner_uid, uint32_t owner_gid);
+
+enum cg_op { CG_CREATE, CG_DELEGATE };
+
+struct cg_request {
+        enum cg_op op;
+        const char *parent;  /* CG_CREATE: a configured parent; CG_DELEGATE: found by cg_split */
+        const char *rel;     /* below parent */
+        uint32_t caller_uid; /* who asks */
+        uint32_t owner_uid;  /* to whom */
+        uint32_t owner_gid;  /* UINT32_MAX: leave the group */
+        pid_t move_pid;      /* > 0: write it into the cgroup's cgroup.procs */
+        bool dry_run;
+};
+
+/*
+ * Apply a request the caller already validated against the policy:
+ * open the parent without following symlinks and require cgroup2
+ * (fstatfs CGROUP2_SUPER_MAGIC on the fd), walk rel with openat2
+ * RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS, mkdir the last
+ * component (CG_CREATE; it must not exist) or require an existing cgroup the
+ * caller is entitled to (CG_DELEGATE: it already belongs to the caller, or
+ * the calling process is a member of it), then fchown the directory,
+ * cgroup.procs, cgroup.subtree_control, cgroup.threads and every file the
+ * kernel lists in /sys/kernel/cgroup/delegate -- and nothing else -- and
+ * optionally move move_pid in.  Everything through fds.
+ * Returns 0, or a negative errno with a one-line reason in why.
+ */
+int cg_apply(const struct cg_request *rq, char *why, size_t whysz);

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "subid/cgroup.h"
+#include "subid/strutils.h"
+
+/* ---------------------------------------------------------------- policy */
+
+static bool comp_char_ok(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+               c == ':' || c == '@' || c == '-';
+}
+
+int cg_relpath_valid(const char *rel, unsigned max_depth)
+{
+        unsigned depth = 0;
+        const char *p = rel;
+
+        if (!rel || strlen_max(rel, CG_MAX_REL) > CG_MAX_REL || !*rel)
+                return -EINVAL;
+        while (*p) {
+                const char *c = p;
+                size_t n = 0;
+                while (*p && *p != '/') {
+                        if (!comp_char_ok(*p))
+                                return -EINVAL;
+                        p++;
+                        n++;
+                }
+                if (n == 0 || n > CG_MAX_COMPONENT)
+                        return -EINVAL; /* leading, trailing or double '/' */
+                if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+                        return -EINVAL;
+                /* Interface files live in the same namespace as children. */
+                if (n >= 7 && strncmp(c, "cgroup.", 7) == 0)
+                        return -EINVAL;
+                if (++depth > max_depth)
+                        return -EINVAL;
+                if (*p == '/') {
+                        p++;
+                        if (!*p)
+                                return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+bool cg_parent_allowed(const struct subid_config *cfg, const char *parent)
+{
+        for (size_t i = 0; parent && i < cfg->n_cgroup_parents; i++)
+                if (strcmp(cfg->cgroup_parents[i], parent) == 0)
+                        return true;
+        return false;
+}
+
+int cg_split(const struct subid_config *cfg, const char *abs, const char **parent_out, const char **rel)
+{
+        for (size_t i = 0; abs && i < cfg->n_cgroup_parents; i++) {
+                size_t n = strlen(cfg->cgroup_parents[i]);
+                if (strncmp(abs, cfg->cgroup_parents[i], n) == 0 && abs[n] == '/' && abs[n + 1]) {
+                        *parent_out = cfg->cgroup_parents[i];
+                        *rel = abs + n + 1;
+                        return 0;
+                }
+        }
+        return -EACCES;
+}
+
+bool cg_owner_allowed(uint32_t caller_uid, uint32_t caller_gid, const struct idset *subuids,
+                      const struct idset *subgids, uint32_t owner_uid, uint32_t owner_gid)
+{
+        if (owner_uid == 0 || owner_uid == UINT32_MAX)
+                return false;
+        if (owner_uid != caller_uid && !(subuids && idset_contains(subuids, owner_uid)))
+                return false;
+        if (owner_gid == UINT32_MAX)
+                return true;
+        return owner_gid == caller_gid || (owner_gid != 0 && subgids && idset_contains(subgids, owner_gid));
+}
+
+/* ---------------------------------------------------------------- I/O */
+
+__attribute__((format(printf, 4, 5))) static int fail(char *why, size_t whysz, int err, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, whysz, fmt, ap);
+        va_end(ap);
+        return err;
+}
+
+static int openat2_fd(int dirfd, const char *path, int flags, unsigned long long resolve)
+{
+        struct open_how how;
+        memset(&how, 0, sizeof(how));
+        how.flags = (unsigned long long)flags;
+        how.resolve = resolve;
+        long r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+        return r < 0 ? -errno : (int)r;
+}
+
+static bool is_cgroup2(int fd)
+{
+        struct statfs sfs;
+        return fstatfs(fd, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+static inline void closep(int *fd)
+{
+        if (*fd >= 0)
+                close(*fd);
+}
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+
+/* Is pid listed in this cgroup's cgroup.procs? */
+static bool has_member(int cgfd, pid_t pid)
+{
+        char buf[65536], needle[24];
+        _cleanup_close_ int fd = openat(cgfd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        ssize_t n;
+        size_t len = 0;
+        if (fd < 0)
+                return false;
+        while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+                len += (size_t)n;
+        buf[len] = '\0';
+        snprintf(needle, sizeof(needle), "%d\n", (int)pid);
+        for (char *p = buf; (p = strstr(p, needle)); p++)
+                if (p == buf || p[-1] == '\n')
+                        return true;
+        return false;
+}
+
+/* The files to hand over: the kernel's list when it publishes one. */
+static size_t delegate_files(char names[][CG_MAX_COMPONENT + 1], size_t max)
+{
+        static const char *const base[] = { "cgroup.procs", "cgroup.subtree_control", "cgroup.threads" };
+        size_t n = 0;
+        for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+                snprintf(names[n++], CG_MAX_COMPONENT + 1, "%s", base[i]);
+        char buf[4096];
+        _cleanup_close_ int fd = open("/sys/kernel/cgroup/delegate", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        ssize_t got = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+        if (got <= 0)
+                return n;
+        buf[got] = '\0';
+        for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t && n < max; t = strtok_r(NULL, "\n", &save)) {
+                bool ok = *t && strlen(t) <= CG_MAX_COMPONENT;
+                for (char *c = t; ok && *c; c++)
+                        ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_';
+                bool dup = false;
+                for (size_t i = 0; ok && i < n; i++)
+                        dup |= strcmp(names[i], t) == 0;
+                if (ok && !dup)
+                        snprintf(names[n++], CG_MAX_COMPONENT + 1, "%s", t);
+        }
+        return n;
+}
+
+int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
+{
+        const unsigned long long res = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+        char comp[CG_MAX_COMPONENT + 1];
+        _cleanup_close_ int cur = -1;
+        _cleanup_close_ int cg = -1;
+        const char *p;
+        struct stat st;
+        int r;
+
+        why[0] = '\0';
+        if (!rq->parent || rq->parent[0] != '/')
+                return fail(why, whysz, -EINVAL, "parent must be an absolute path");
+        if (cg_relpath_valid(rq->rel, CG_MAX_REL) < 0)
+                return fail(why, whysz, -EINVAL, "invalid cgroup path below the parent");
+        /* The parent comes from root's configuration; still no symlinks. */
+        cur = openat2_fd(AT_FDCWD, rq->parent, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                         RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        if (cur < 0)
+                return fail(why, whysz, cur, "cannot open %s: %s", rq->parent, strerror(-cur));
+        if (!is_cgroup2(cur))
+                return fail(why, whysz, -EMEDIUMTYPE, "%s is not on a cgroup2 filesystem (cgroup v1 is refused)",
+                            rq->parent);
+
+        /* Walk every component but the last, one openat2 at a time. */
+        p = rq->rel;
+        for (;;) {
+                const char *slash = strchr(p, '/');
+                size_t n = slash ? (size_t)(slash - p) : strlen(p);
+                memcpy(comp, p, n);
+                comp[n] = '\0';
+                if (!slash)
+                        break;
+                int next = openat2_fd(cur, comp, O_PATH | O_DIRECTORY | O_CLOEXEC, res);
+                if (next < 0)
+                        return fail(why, whysz, next, "%s: cannot open '%s' below the parent: %s", rq->parent, comp,
+                                    strerror(-next));
+                close(cur);
+                cur = next;
+                if (!is_cgroup2(cur))
+                        return fail(why, whysz, -EMEDIUMTYPE, "'%s' is not a cgroup2 directory", comp);
+                p = slash + 1;
+        }
+
+        if (rq->op == CG_CREATE) {
+                int e = openat2_fd(cur, comp, O_PATH | O_CLOEXEC, res);
+                if (e >= 0) {
+                        close(e);
+                        return fail(why, whysz, -EEXIST, "%s/%s already exists", rq->parent, rq->rel);
+                }
+                if (e != -ENOENT)
+                        return fail(why, whysz, e, "%s/%s: %s", rq->parent, rq->rel, strerror(-e));
+                if (rq->dry_run)
+                        return 0;
+                if (mkdirat(cur, comp, 0755) < 0)
+                        return fail(why, whysz, -errno, "cannot create %s/%s: %s", rq->parent, rq->rel,
+                                    strerror(errno));
+        }
+        cg = openat2_fd(cur, comp, O_RDONLY | O_DIRECTORY | O_CLOEXEC, res);
+        if (cg < 0)
+                return fail(why, whysz, cg, "cannot open %s/%s: %s", rq->parent, rq->rel, strerror(-cg));
+        if (!is_cgroup2(cg) || fstat(cg, &st) < 0 || !S_ISDIR(st.st_mode))
+                return fail(why, whysz, -EMEDIUMTYPE, "%s/%s is not a cgroup2 directory", rq->parent, rq->rel);
+        if (rq->op == CG_DELEGATE && st.st_uid != rq->caller_uid && !has_member(cg, getpid()))
+                return fail(why, whysz, -EACCES,
+                            "%s/%s is neither yours nor the cgroup you run in: not yours to delegate", rq->parent,
+                            rq->rel);
+        if (rq->dry_run)
+                return 0;
+
+        /* Hand over exactly the directory and the delegatable files. */
+        char names[32][CG_MAX_COMPONENT + 1];
+        size_t n = delegate_files(names, 32);
+        gid_t g = rq->owner_gid == UINT32_MAX ? (gid_t)-1 : (gid_t)rq->owner_gid;
+        if (fchown(cg, (uid_t)rq->owner_uid, g) < 0)
+                return fail(why, whysz, -errno, "chown %s/%s: %s", rq->parent, rq->rel, strerror(errno));
+        for (size_t i = 0; i < n; i++) {
+                if (fchownat(cg, names[i], (uid_t)rq->owner_uid, g, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+                        return fail(why, whysz, -errno, "chown %s/%s/%s: %s", rq->parent, rq->rel, names[i],
+                                    strerror(errno));
+        }
+        if (rq->move_pid > 0) {
+                char num[24];
+                int len = snprintf(num, sizeof(num), "%d", (int)rq->move_pid);
+                _cleanup_close_ int fd = openat(cg, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+                if (fd < 0 || write(fd, num, (size_t)len) != len)
+                        return fail(why, whysz, -errno, "cannot move process %d into %s/%s: %s", (int)rq->move_pid,
+                                    rq->parent, rq->rel, strerror(errno));
+        }
+        r = 0;
+        return r;
+}
