@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * subid-cgroup: delegate a cgroup v2 subtree to the caller or to one of the
+ * caller's subordinate UIDs (e.g. the host UID that container root maps
+ * to), under a parent the administrator listed with `cgroup-parent` in
+ * /etc/nss_subid.conf.  Set-user-ID root or file capabilities
+ * (cap_chown, cap_dac_override, cap_setuid, cap_setgid, cap_audit_write --
+ * the last three only to set the filesystem IDs to root's around the
+ * operation, and to audit); everything else dropped at once.  Policy and the filesystem work are lib/ (cgroup.h), shared with
+ * pam_subid.  See subid-cgroup(8).
+ *
+ * main(): sanitize -> drop privileges -> parse -> decide with lib/ policy ->
+ * raise CAP_CHOWN+CAP_DAC_OVERRIDE around cg_apply() only -> audit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libaudit.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <unistd.h>
+
+#include "priv.h"
+#include "subid/cgroup.h"
+#include "subid/policy.h"
+#include "subid/strutils.h"
+#include "subid/sysinfo.h"
+
+#define PROG "subid-cgroup"
+
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_DENIED = 2, EXIT_TARGET = 3, EXIT_SYSTEM = 4 };
+
+struct request {
+        uid_t ruid;
+        gid_t rgid;
+        int audit_fd;
+        struct cg_request cg;
+        const char *cmd;
+        const char *path_arg;
+};
+
+static void audit(const struct request *rq, bool ok, const char *reason)
+{
+        char msg[768];
+        snprintf(msg, sizeof(msg), "op=%s cmd=%s caller_uid=%u path=%s owner_uid=%u owner_gid=%d move_pid=%d reason=\"%s\"",
+                 PROG, rq->cmd ? rq->cmd : "-", (unsigned)rq->ruid, rq->path_arg ? priv_clean(rq->path_arg) : "-",
+                 (unsigned)rq->cg.owner_uid, rq->cg.owner_gid == UINT32_MAX ? -1 : (int)rq->cg.owner_gid,
+                 (int)rq->cg.move_pid, priv_clean(reason));
+        priv_audit(rq->audit_fd, msg, ok);
+}
+
+__attribute__((format(printf, 4, 5), noreturn)) static void die(const struct request *rq, int code, const char *reason,
+                                                                 const char *fmt, ...)
+{
+        va_list ap;
+        fputs(PROG ": ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        if (rq)
+                audit(rq, false, reason);
+        exit(code);
+}
+
+static void usage(FILE *f)
+{
+        fprintf(f,
+                "Usage: " PROG " [OPTIONS] create PARENT NAME\n"
+                "       " PROG " [OPTIONS] delegate PATH\n"
+                "\n"
+                "Delegate a cgroup v2 subtree to you or to one of your subordinate UIDs.\n"
+                "PARENT must be a `cgroup-parent` of /etc/nss_subid.conf; NAME is a path below\n"
+                "it (at most `cgroup-depth` components); PATH is an existing cgroup below a\n"
+                "parent that is yours already or that you run in.\n"
+                "\n"
+                "  -o, --owner UID    delegate to UID (yours, or one of your subordinate UIDs;\n"
+                "                     default: yourself)\n"
+                "  -g, --group GID    also the group (yours or a subordinate GID; default: your\n"
+                "                     GID when delegating to yourself, else unchanged)\n"
+                "  -m, --move         move the calling process (the parent of " PROG ") into it\n"
+                "  -n, --dry-run      check everything, change nothing, say what would be done\n"
+                "  -h, --help         this help\n"
+                "  -V, --version      version\n"
+                "\n"
+                "Exit status: 0 done, 1 usage, 2 denied by policy, 3 path problem, 4 system error.\n"
+                "See " PROG "(8).\n");
+}
+
+/* The caller's granted subordinate IDs, by the same policy as newuidmap. */
+static void grants(const struct request *rq, enum subid_kind k, struct idset *out)
+{
+        struct sys_input si;
+        struct owner o;
+        char nb[OWNER_MAX + 1], uidstr[16];
+        static struct grants g;
+
+        idset_init(out);
+        if (sys_input_init(&si, k, SYS_SUBDB | SYS_MAP) < 0) {
+                sys_input_done(&si);
+                return;
+        }
+        snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)rq->ruid);
+        if (sys_owner_ranges(&si, uidstr, &o, nb, sizeof(nb), &g, NULL) == 0)
+                grants_to_set(&g, out);
+        sys_input_done(&si);
+}
+
+/* Set the filesystem UID/GID, with CAP_SETUID/CAP_SETGID raised only for
+ * the two calls.  setfsuid() does not report failure: read it back. */
+static int fs_ids(uid_t u, gid_t g)
+{
+        static const cap_value_t ids[] = { CAP_SETUID, CAP_SETGID };
+        priv_caps(ids, 2, CAP_SET);
+        setfsgid(g);
+        setfsuid(u);
+        priv_caps(ids, 2, CAP_CLEAR);
+        return (uid_t)setfsuid((uid_t)-1) == u && (gid_t)setfsgid((gid_t)-1) == g ? 0 : -1;
+}
+
+/* The process that ran us, if it is entirely the caller's. */
+static pid_t caller_pid(const struct request *rq)
+{
+        char path[64], status[4096];
+        pid_t pp = getppid();
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pp);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        ssize_t n = fd >= 0 ? read(fd, status, sizeof(status) - 1) : -1;
+        if (fd >= 0)
+                close(fd);
+        if (n <= 0)
+                return -1;
+        status[n] = '\0';
+        char want[64];
+        snprintf(want, sizeof(want), "\nUid:\t%u\t%u\t%u\t%u\n", (unsigned)rq->ruid, (unsigned)rq->ruid,
+                 (unsigned)rq->ruid, (unsigned)rq->ruid);
+        return strstr(status, want) ? pp : -1;
+}
+
+int main(int argc, char **argv)
+{
+        static const cap_value_t keep[] = { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_SETUID, CAP_SETGID, CAP_AUDIT_WRITE };
+        static const cap_value_t need[] = { CAP_CHOWN, CAP_DAC_OVERRIDE };
+        static const struct option opts[] = {
+                { "owner", required_argument, NULL, 'o' }, { "group", required_argument, NULL, 'g' },
+                { "move", no_argument, NULL, 'm' },        { "dry-run", no_argument, NULL, 'n' },
+                { "help", no_argument, NULL, 'h' },        { "version", no_argument, NULL, 'V' },
+                { NULL, 0, NULL, 0 },
+        };
+        static struct request rq;
+        static struct idset subuids, subgids;
+        struct subid_config cfg;
+        const char *owner_arg = NULL, *group_arg = NULL;
+        bool move = false;
+        char why[512];
+        int c, r;
+
+        priv_sanitize(EXIT_SYSTEM);
+        rq.ruid = getuid();
+        rq.rgid = getgid();
+        rq.audit_fd = audit_open();
+        rq.cg.owner_gid = UINT32_MAX;
+        if (priv_drop(rq.ruid, rq.rgid, keep, (int)(sizeof(keep) / sizeof(keep[0]))) < 0)
+                die(&rq, EXIT_SYSTEM, "privilege drop failed", "cannot drop privileges: %s", strerror(errno));
+
+        while ((c = getopt_long(argc, argv, "+o:g:mnhV", opts, NULL)) != -1) {
+                switch (c) {
+                case 'o':
+                        owner_arg = optarg;
+                        break;
+                case 'g':
+                        group_arg = optarg;
+                        break;
+                case 'm':
+                        move = true;
+                        break;
+                case 'n':
+                        rq.cg.dry_run = true;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return EXIT_OK;
+                case 'V':
+                        printf(PROG " (nss_subid) %s\n", PACKAGE_VERSION);
+                        return EXIT_OK;
+                default:
+                        die(NULL, EXIT_USAGE, "usage", "unknown option (see --help)");
+                }
+        }
+        if (optind >= argc)
+                die(NULL, EXIT_USAGE, "usage", "expected 'create PARENT NAME' or 'delegate PATH' (see --help)");
+        rq.cmd = strcmp(argv[optind], "create") == 0 ? "create" : strcmp(argv[optind], "delegate") == 0 ? "delegate" : NULL;
+        if (!rq.cmd)
+                die(NULL, EXIT_USAGE, "usage", "unknown command '%s' (see --help)", priv_clean(argv[optind]));
+        rq.cg.op = rq.cmd[0] == 'c' ? CG_CREATE : CG_DELEGATE;
+        if (argc - optind != (rq.cg.op == CG_CREATE ? 3 : 2))
+                die(NULL, EXIT_USAGE, "usage", "%s: wrong number of arguments (see --help)", rq.cmd);
+        rq.path_arg = argv[optind + 1];
+        rq.cg.caller_uid = (uint32_t)rq.ruid;
+
+        uint32_t v;
+        rq.cg.owner_uid = (uint32_t)rq.ruid;
+        if (owner_arg && strcmp(owner_arg, "self") != 0) {
+                if (parse_u32(owner_arg, &v) < 0)
+                        die(&rq, EXIT_USAGE, "bad owner", "--owner '%s' is not a decimal UID", priv_clean(owner_arg));
+                rq.cg.owner_uid = v;
+        }
+        if (group_arg) {
+                if (parse_u32(group_arg, &v) < 0 || v == UINT32_MAX)
+                        die(&rq, EXIT_USAGE, "bad group", "--group '%s' is not a decimal GID", priv_clean(group_arg));
+                rq.cg.owner_gid = v;
+        } else if (rq.cg.owner_uid == (uint32_t)rq.ruid) {
+                rq.cg.owner_gid = (uint32_t)rq.rgid;
+        }
+
+        /* Policy: configured parent, valid path, an owner the caller may name. */
+        r = sys_config(&cfg, true);
+        if (r < 0 && r != -ENOENT)
+                die(&rq, EXIT_DENIED, "configuration unusable",
+                    "%s is unusable (see 'subidctl check'): nothing is delegated", NSS_SUBID_CONF);
+        if (rq.cg.op == CG_CREATE) {
+                rq.cg.parent = argv[optind + 1];
+                rq.cg.rel = argv[optind + 2];
+                if (!cg_parent_allowed(&cfg, rq.cg.parent))
+                        die(&rq, EXIT_DENIED, "parent not allowed",
+                            "'%s' is not a cgroup-parent in %s", priv_clean(rq.cg.parent), NSS_SUBID_CONF);
+        } else if (cg_split(&cfg, argv[optind + 1], &rq.cg.parent, &rq.cg.rel) < 0) {
+                die(&rq, EXIT_DENIED, "parent not allowed", "'%s' is not below a cgroup-parent in %s",
+                    priv_clean(argv[optind + 1]), NSS_SUBID_CONF);
+        }
+        if (cg_relpath_valid(rq.cg.rel, cfg.cgroup_depth) < 0)
+                die(&rq, EXIT_USAGE, "bad cgroup name",
+                    "'%s': 1 to %u components of [A-Za-z0-9_.:@-], no '.', '..', 'cgroup.*' or empty parts",
+                    priv_clean(rq.cg.rel), cfg.cgroup_depth);
+        grants(&rq, KIND_UID, &subuids);
+        grants(&rq, KIND_GID, &subgids);
+        if (!cg_owner_allowed((uint32_t)rq.ruid, (uint32_t)rq.rgid, &subuids, &subgids, rq.cg.owner_uid,
+                              rq.cg.owner_gid))
+                die(&rq, EXIT_DENIED, "owner not allowed",
+                    "UID %u%s is neither yours nor one of your subordinate IDs (see 'subidctl show')",
+                    rq.cg.owner_uid, rq.cg.owner_gid == UINT32_MAX ? "" : " or that GID");
+        if (move) {
+                rq.cg.move_pid = caller_pid(&rq);
+                if (rq.cg.move_pid <= 0)
+                        die(&rq, EXIT_DENIED, "caller not movable",
+                            "--move: the calling process is not entirely yours (all four UIDs)");
+        }
+
+        /* The kernel gives a new cgroup's interface files the creator's
+         * fsuid/fsgid: created as the caller, every file (cgroup.max.depth,
+         * memory.max, ...) would be the caller's.  So the filesystem IDs are
+         * root's for exactly the cg_apply() call, which then hands over only
+         * the directory and the delegate list. */
+        if (fs_ids(0, 0) < 0 || priv_caps(need, 2, CAP_SET) < 0)
+                die(&rq, EXIT_SYSTEM, "capability raise failed", "cannot raise capabilities: %s", strerror(errno));
+        r = cg_apply(&rq.cg, why, sizeof(why));
+        priv_caps(need, 2, CAP_CLEAR);
+        if (fs_ids(rq.ruid, rq.rgid) < 0)
+                die(&rq, EXIT_SYSTEM, "cannot restore IDs", "cannot restore filesystem IDs");
+        if (r < 0)
+                die(&rq, r == -ENOMEM || r == -EIO ? EXIT_SYSTEM : EXIT_TARGET, "cgroup operation failed", "%s", why);
+        if (rq.cg.dry_run)
+                printf("would %s %s/%s for uid %u%s%s\n", rq.cg.op == CG_CREATE ? "create and delegate" : "delegate",
+                       rq.cg.parent, rq.cg.rel, rq.cg.owner_uid, rq.cg.owner_gid == UINT32_MAX ? "" : " and its group",
+                       rq.cg.move_pid > 0 ? ", and move the calling process into it" : "");
+        audit(&rq, true, rq.cg.dry_run ? "dry run" : "delegated");
+        return EXIT_OK;
+}
