@@ -7,6 +7,7 @@ PKGS=(
   build-essential autoconf automake libtool pkg-config git
   libsubid-dev libcap-dev libselinux1-dev libaudit-dev libpam0g-dev libcmocka-dev
   uidmap podman runc fuse-overlayfs busybox-static util-linux valgrind
+  pamtester systemd strace libnss-wrapper
 )
 
 missing=()

@@ -15,6 +15,8 @@
 #pragma once
 
 #include <dirent.h>
+#include <elf.h>
+#include <link.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -554,3 +556,160 @@ static inline void apply_variant(const char *file, const char *text, enum varian
         }
 }
 
+/* ---------------------------------------------------- exported symbols (ELF) */
+
+static inline void *read_file(const char *path, size_t *len)
+{
+        FILE *f = fopen(path, "rb");
+        struct stat st;
+        void *b;
+
+        if (!f)
+                return NULL;
+        if (fstat(fileno(f), &st) < 0 || st.st_size <= 0) {
+                fclose(f);
+                return NULL;
+        }
+        b = malloc((size_t)st.st_size);
+        if (b && fread(b, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+                free(b);
+                b = NULL;
+        }
+        fclose(f);
+        *len = (size_t)st.st_size;
+        return b;
+}
+
+#define IN_FILE(off, sz) ((uint64_t)(off) <= len && (uint64_t)(sz) <= len - (uint64_t)(off))
+
+/*
+ * Walk .dynsym: the defined non-local symbols must be exactly the ABI
+ * functions (FUNC, GLOBAL, default visibility, version `node`, not hidden)
+ * plus the ABS symbol of the version node itself.  .gnu.version_d must hold
+ * the base entry and `node` only.
+ */
+static inline void check_exports(const char *path, const char *node, const char *const *abi, size_t nabi)
+{
+        size_t len = 0;
+        unsigned char *f = read_file(path, &len);
+        const ElfW(Ehdr) *eh;
+        const ElfW(Shdr) *sh, *dynsym = NULL, *versym = NULL, *verdef = NULL, *strs;
+        unsigned found[16] = { 0 };
+        unsigned node_syms = 0, node_ndx = 0, n_verdef = 0, base_defs = 0;
+
+        CHECK(f != NULL, "%s: cannot read", path);
+        if (!f)
+                return;
+        eh = (const ElfW(Ehdr) *)(void *)f;
+        if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] !=
+#if __SIZEOF_POINTER__ == 8
+                                                                                       ELFCLASS64
+#else
+                                                                                       ELFCLASS32
+#endif
+        ) {
+                CHECK(false, "%s: not a native ELF object", path);
+                free(f);
+                return;
+        }
+        CHECK(eh->e_type == ET_DYN, "%s: e_type %u, want ET_DYN", path, eh->e_type);
+        if (!IN_FILE(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(ElfW(Shdr))) || eh->e_shentsize != sizeof(ElfW(Shdr))) {
+                CHECK(false, "%s: bad section header table", path);
+                free(f);
+                return;
+        }
+        sh = (const ElfW(Shdr) *)(void *)(f + eh->e_shoff);
+        for (unsigned i = 0; i < eh->e_shnum; i++) {
+                if (sh[i].sh_type == SHT_DYNSYM) {
+                        CHECK(dynsym == NULL, "%s: two .dynsym sections", path);
+                        dynsym = &sh[i];
+                } else if (sh[i].sh_type == SHT_GNU_versym) {
+                        versym = &sh[i];
+                } else if (sh[i].sh_type == SHT_GNU_verdef) {
+                        verdef = &sh[i];
+                }
+        }
+        CHECK(dynsym && versym && verdef, "%s: missing .dynsym, .gnu.version or .gnu.version_d", path);
+        if (!dynsym || !versym || !verdef || dynsym->sh_link >= eh->e_shnum || verdef->sh_link != dynsym->sh_link) {
+                free(f);
+                return;
+        }
+        strs = &sh[dynsym->sh_link];
+        if (!IN_FILE(dynsym->sh_offset, dynsym->sh_size) || !IN_FILE(strs->sh_offset, strs->sh_size) ||
+            !IN_FILE(versym->sh_offset, versym->sh_size) || !IN_FILE(verdef->sh_offset, verdef->sh_size) ||
+            strs->sh_size == 0 || f[strs->sh_offset + strs->sh_size - 1] != '\0') {
+                CHECK(false, "%s: section out of file", path);
+                free(f);
+                return;
+        }
+        const char *str = (const char *)f + strs->sh_offset;
+
+        /* Version definitions. */
+        {
+                size_t off = verdef->sh_offset, end = verdef->sh_offset + verdef->sh_size;
+                for (;;) {
+                        const ElfW(Verdef) *vd;
+                        const ElfW(Verdaux) *va;
+                        if (off + sizeof(*vd) > end)
+                                break;
+                        vd = (const ElfW(Verdef) *)(void *)(f + off);
+                        if (vd->vd_cnt < 1 || off + vd->vd_aux + sizeof(*va) > end)
+                                break;
+                        va = (const ElfW(Verdaux) *)(void *)(f + off + vd->vd_aux);
+                        const char *vn = va->vda_name < strs->sh_size ? str + va->vda_name : "?";
+                        n_verdef++;
+                        if (vd->vd_flags & VER_FLG_BASE)
+                                base_defs++;
+                        else if (strcmp(vn, node) == 0)
+                                node_ndx = vd->vd_ndx;
+                        else
+                                CHECK(false, "%s: unexpected version definition %s", path, vn);
+                        if (!vd->vd_next)
+                                break;
+                        off += vd->vd_next;
+                }
+        }
+        CHECK(n_verdef == 2 && base_defs == 1 && node_ndx != 0,
+              "%s: version definitions: %u (base %u), %s index %u; want the base and %s only", path, n_verdef,
+              base_defs, node, node_ndx, node);
+
+        size_t nsyms = dynsym->sh_size / sizeof(ElfW(Sym));
+        const ElfW(Sym) *syms = (const ElfW(Sym) *)(void *)(f + dynsym->sh_offset);
+        const ElfW(Half) *vs = (const ElfW(Half) *)(void *)(f + versym->sh_offset);
+        CHECK(versym->sh_size / sizeof(ElfW(Half)) == nsyms, "%s: .gnu.version size mismatch", path);
+        if (versym->sh_size / sizeof(ElfW(Half)) != nsyms) {
+                free(f);
+                return;
+        }
+        for (size_t i = 1; i < nsyms; i++) {
+                const ElfW(Sym) *s = &syms[i];
+                const char *name = s->st_name < strs->sh_size ? str + s->st_name : "?";
+                unsigned bind = ELF64_ST_BIND(s->st_info), type = ELF64_ST_TYPE(s->st_info);
+                unsigned vis = ELF64_ST_VISIBILITY(s->st_other);
+                size_t j;
+
+                if (s->st_shndx == SHN_UNDEF || bind == STB_LOCAL)
+                        continue;
+                if (s->st_shndx == SHN_ABS && type == STT_OBJECT && strcmp(name, node) == 0) {
+                        node_syms++;
+                        continue;
+                }
+                for (j = 0; j < nabi && strcmp(name, abi[j]) != 0; j++)
+                        ;
+                if (j == nabi) {
+                        CHECK(false, "%s: leaks symbol %s (type %u, bind %u, section %u)", path, name, type, bind,
+                              (unsigned)s->st_shndx);
+                        continue;
+                }
+                found[j]++;
+                CHECK(type == STT_FUNC && bind == STB_GLOBAL && vis == STV_DEFAULT && s->st_value != 0,
+                      "%s: %s: type %u bind %u visibility %u, want a global default FUNC", path, name, type, bind,
+                      vis);
+                CHECK((vs[i] & 0x7fff) == node_ndx && !(vs[i] & 0x8000), "%s: %s has version index %u, want %s (%u)",
+                      path, name, (unsigned)vs[i], node, node_ndx);
+        }
+        CHECK(node_syms == 1, "%s: %u ABS symbols for version node %s, want 1", path, node_syms, node);
+        for (size_t j = 0; j < nabi; j++)
+                CHECK(found[j] == 1, "%s: ABI function %s defined %u times, want 1", path, abi[j], found[j]);
+        free(f);
+}
