@@ -3,8 +3,11 @@
 # Builds the package, then shows -- inside a private mount namespace, so the
 # real /etc and libraries are never touched -- what an OpenShift-style
 # arbitrary UID (1000590000, gid 0, in no file) sees before and after
-# nss_subid is installed: getent/whoami, getsubids, and podman's user
-# namespace mapping (through Debian's own setuid newuidmap).
+# nss_subid is installed: getent/whoami, getsubids, podman's user namespace
+# mapping, and a rootless `podman build` whose RUN chowns files to 22:22 and
+# 65534:65534 -- the build that fails in OpenShift pods today.  "after" uses
+# nss_subid's own set-user-ID newuidmap/newgidmap, bind-mounted over
+# Debian's inside the namespace.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 USER_UID=1000590000
@@ -28,6 +31,22 @@ mkdir -p "$work/src"
   make -j"$(nproc)" >/dev/null && make install DESTDIR="$work/stage" >/dev/null)
 echo "built: $(cd "$work/stage" && find . -type f | sort | tr '\n' ' ')"
 
+say "making a tiny base image offline (busybox-static; no registry is needed)"
+r=$work/rootfs
+mkdir -p "$r/bin" "$r/etc" "$r/tmp"
+cp /bin/busybox "$r/bin/busybox"
+for a in sh chown ls touch stat id cat; do ln -s busybox "$r/bin/$a"; done
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+tar -C "$r" -cf "$work/rootfs.tar" . && chmod 644 "$work/rootfs.tar"
+mkdir -p "$work/ctx"
+cat >"$work/ctx/Containerfile" <<'CF'
+FROM localhost/demo-busybox:latest
+RUN touch /f /g && chown 22:22 /f && chown 65534:65534 /g && stat -c '%n is owned by %u:%g' /f /g
+CF
+chmod -R a+rX "$work/ctx"
+echo "Containerfile:"; sed 's/^/    /' "$work/ctx/Containerfile"
+
 # Overlay a fake /etc (and the libraries) inside a private mount namespace.
 cat >"$work/scenario.sh" <<'SCEN'
 set -u
@@ -35,6 +54,10 @@ mode=$1 work=$2 uid=$3
 O=$work/ovl-$mode
 mkdir -p "$O/etc" "$O/lib"
 if [ "$mode" = after ]; then
+  for h in newuidmap newgidmap; do   # nss_subid's hardened helpers in place of shadow's
+    install -o root -g root -m 4755 "$work/stage/usr/libexec/nss_subid/$h" "$O/$h"
+    mount --bind "$O/$h" "/usr/bin/$h"
+  done
   cp "$work"/stage/lib/*/libnss_subid.so.2 "$work"/stage/lib/*/libsubid_subid.so "$O/lib/"
   cp "$work/stage/etc/nss_subid.conf" "$O/etc/"
   printf 'passwd: files subid\ngroup: files subid\nshadow: files\nhosts: files\nsubid: subid\n' >"$O/etc/nsswitch.conf"
@@ -54,6 +77,20 @@ echo "\$ getsubids u$uid";    as getsubids "u$uid" 2>&1 | sed 's/^/    /'
 echo "\$ podman unshare cat /proc/self/uid_map"
 as podman --log-level=error unshare cat /proc/self/uid_map 2>&1 | sed 's/^/    /'
 as podman --log-level=error unshare cat /proc/self/uid_map 2>/dev/null | wc -l >"$work/maplines-$mode"
+echo "\$ podman build (runc, --network=none) of the Containerfile above"
+H=$work/home-$mode-build; mkdir -p "$H/run"; chown -R "$uid:0" "$H"; chmod 700 "$H"
+pm() { as podman --log-level=error --runtime runc --cgroup-manager cgroupfs "$@"; }
+if pm import "$work/rootfs.tar" localhost/demo-busybox:latest >/dev/null 2>"$work/build-$mode.err" &&
+   pm build --network=none -t localhost/demo-built "$work/ctx" >"$work/build-$mode.out" 2>>"$work/build-$mode.err"; then
+  grep '^/. is owned by' "$work/build-$mode.out" | sed 's/^/    /'
+  echo ok >"$work/build-$mode"
+else
+  grep -Ei 'error|not enough|cannot|invalid' "$work/build-$mode.err" "$work/build-$mode.out" 2>/dev/null |
+    sed 's/^[^:]*://' | tail -3 | sed 's/^/    /'
+  echo failed >"$work/build-$mode"
+fi
+for p in $(cat "$H/run/libpod/tmp/pause.pid" "$work/home-$mode/run/libpod/tmp/pause.pid" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+exit 0
 SCEN
 
 say "BEFORE: uid $USER_UID gid 0, no nss_subid (what an OpenShift pod sees today)"
@@ -62,12 +99,16 @@ say "AFTER: the same user with nss_subid installed and the default /etc/nss_subi
 unshare --mount --propagation private bash "$work/scenario.sh" after "$work" "$USER_UID"
 
 b=$(cat "$work/maplines-before" 2>/dev/null || echo 0); a=$(cat "$work/maplines-after" 2>/dev/null || echo 0)
+bb=$(cat "$work/build-before" 2>/dev/null || echo failed); ab=$(cat "$work/build-after" 2>/dev/null || echo failed)
 say "summary"
 cat <<SUM
     before: no name for uid $USER_UID, no subordinate IDs, podman maps $b line(s) (only the user itself):
-            image layers owning files as uid 22 fail with "not enough IDs in namespace".
+            so files can only belong to one UID: podman build with chown 22:22: $bb
+            ("chown: Invalid argument"; images with such files fail with "not enough IDs in namespace").
     after:  uid $USER_UID is u$USER_UID (gid 0), owns subordinate IDs 100000-165535, and podman maps
             $a line(s): container root = $USER_UID, container IDs 1..65536 = host 100000..165535.
+            podman build with chown 22:22: $ab.
             Nothing in /etc/passwd or /etc/subuid was edited; the real system files were never touched.
 SUM
 [ "$a" -ge 2 ] || { echo "demo: podman did not get the mapping" >&2; exit 1; }
+[ "$ab" = ok ] || { echo "demo: the podman build failed with nss_subid" >&2; exit 1; }
