@@ -82,21 +82,32 @@ int priv_caps(const cap_value_t *v, int n, cap_flag_value_t on)
         return r;
 }
 
-const char *priv_clean(const char *s)
+static const char *clean(const char *s, char *b, size_t max)
 {
-        static char bufs[6][32];
-        static unsigned k;
-        char *b = bufs[k++ % 6];
         size_t i = 0;
         if (!s)
                 return "(null)";
-        for (; s[i] && i < 24; i++)
+        for (; s[i] && i < max; i++)
                 b[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
         if (s[i])
                 memcpy(b + i, "...", 4);
         else
                 b[i] = '\0';
         return b;
+}
+
+const char *priv_clean(const char *s)
+{
+        static char bufs[6][32];
+        static unsigned k;
+        return clean(s, bufs[k++ % 6], 24);
+}
+
+const char *priv_clean_path(const char *s)
+{
+        static char bufs[4][PRIV_CLEAN_PATH_MAX + 4];
+        static unsigned k;
+        return clean(s, bufs[k++ % 4], PRIV_CLEAN_PATH_MAX);
 }
 
 void priv_audit(int audit_fd, const char *msg, bool success)

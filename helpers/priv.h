@@ -27,6 +27,9 @@ int priv_caps(const cap_value_t *v, int n, cap_flag_value_t on);
 /* A caller-supplied string made safe for one line of output: printable
  * ASCII only, at most 24 bytes ("..." marks a cut).  Rotating buffers. */
 const char *priv_clean(const char *s);
+/* The same for paths in messages and audit records: up to 300 bytes. */
+#define PRIV_CLEAN_PATH_MAX 300
+const char *priv_clean_path(const char *s);
 
 /* One audit record (AUDIT_TRUSTED_APP) with CAP_AUDIT_WRITE raised just
  * for the send.  No audit subsystem is not an error.  audit_fd < 0: none. */

@@ -39,16 +39,20 @@ struct request {
         int audit_fd;
         struct cg_request cg;
         const char *cmd;
-        const char *path_arg;
+        const char *path_arg; /* create: PARENT; delegate: PATH */
+        const char *name_arg; /* create: NAME */
 };
 
 static void audit(const struct request *rq, bool ok, const char *reason)
 {
-        char msg[768];
-        snprintf(msg, sizeof(msg), "op=%s cmd=%s caller_uid=%u path=%s owner_uid=%u owner_gid=%d move_pid=%d reason=\"%s\"",
-                 PROG, rq->cmd ? rq->cmd : "-", (unsigned)rq->ruid, rq->path_arg ? priv_clean(rq->path_arg) : "-",
-                 (unsigned)rq->cg.owner_uid, rq->cg.owner_gid == UINT32_MAX ? -1 : (int)rq->cg.owner_gid,
-                 (int)rq->cg.move_pid, priv_clean(reason));
+        char msg[1024];
+        /* Caller-supplied strings: printable ASCII only, quoted, bounded. */
+        snprintf(msg, sizeof(msg),
+                 "op=%s cmd=%s caller_uid=%u path=\"%s\" name=\"%s\" owner_uid=%u owner_gid=%d move_pid=%d reason=\"%s\"",
+                 PROG, rq->cmd ? rq->cmd : "-", (unsigned)rq->ruid, rq->path_arg ? priv_clean_path(rq->path_arg) : "-",
+                 rq->name_arg ? priv_clean_path(rq->name_arg) : "-", (unsigned)rq->cg.owner_uid,
+                 rq->cg.owner_gid == UINT32_MAX ? -1 : (int)rq->cg.owner_gid, (int)rq->cg.move_pid,
+                 priv_clean_path(reason));
         priv_audit(rq->audit_fd, msg, ok);
 }
 
@@ -224,17 +228,18 @@ int main(int argc, char **argv)
         if (rq.cg.op == CG_CREATE) {
                 rq.cg.parent = argv[optind + 1];
                 rq.cg.rel = argv[optind + 2];
+                rq.name_arg = argv[optind + 2];
                 if (!cg_parent_allowed(&cfg, rq.cg.parent))
                         die(&rq, EXIT_DENIED, "parent not allowed",
-                            "'%s' is not a cgroup-parent in %s", priv_clean(rq.cg.parent), NSS_SUBID_CONF);
+                            "'%s' is not a cgroup-parent in %s", priv_clean_path(rq.cg.parent), NSS_SUBID_CONF);
         } else if (cg_split(&cfg, argv[optind + 1], &rq.cg.parent, &rq.cg.rel) < 0) {
                 die(&rq, EXIT_DENIED, "parent not allowed", "'%s' is not below a cgroup-parent in %s",
-                    priv_clean(argv[optind + 1]), NSS_SUBID_CONF);
+                    priv_clean_path(argv[optind + 1]), NSS_SUBID_CONF);
         }
         if (cg_relpath_valid(rq.cg.rel, cfg.cgroup_depth) < 0)
                 die(&rq, EXIT_USAGE, "bad cgroup name",
                     "'%s': 1 to %u components of [A-Za-z0-9_.:@-], no '.', '..', 'cgroup.*' or empty parts",
-                    priv_clean(rq.cg.rel), cfg.cgroup_depth);
+                    priv_clean_path(rq.cg.rel), cfg.cgroup_depth);
         grants(&rq, KIND_UID, &subuids);
         grants(&rq, KIND_GID, &subgids);
         if (!cg_owner_allowed((uint32_t)rq.ruid, (uint32_t)rq.rgid, &subuids, &subgids, rq.cg.owner_uid,
@@ -256,12 +261,22 @@ int main(int argc, char **argv)
          * the directory and the delegate list. */
         if (fs_ids(0, 0) < 0 || priv_caps(need, 2, CAP_SET) < 0)
                 die(&rq, EXIT_SYSTEM, "capability raise failed", "cannot raise capabilities: %s", strerror(errno));
-        r = cg_apply(&rq.cg, why, sizeof(why));
+        /* --move names our parent by PID.  While getppid() still returns it,
+         * the parent has not exited (we would have been reparented first),
+         * so the PID cannot have been reused: check before and after. */
+        if (rq.cg.move_pid > 0 && getppid() != rq.cg.move_pid)
+                r = -ESRCH, snprintf(why, sizeof(why), "--move: the calling process exited");
+        else
+                r = cg_apply(&rq.cg, why, sizeof(why));
         priv_caps(need, 2, CAP_CLEAR);
+        if (r == 0 && rq.cg.move_pid > 0 && !rq.cg.dry_run && getppid() != rq.cg.move_pid)
+                die(&rq, EXIT_SYSTEM, "caller exited during move",
+                    "--move: the calling process exited while it was being moved");
         if (fs_ids(rq.ruid, rq.rgid) < 0)
                 die(&rq, EXIT_SYSTEM, "cannot restore IDs", "cannot restore filesystem IDs");
         if (r < 0)
-                die(&rq, r == -ENOMEM || r == -EIO ? EXIT_SYSTEM : EXIT_TARGET, "cgroup operation failed", "%s", why);
+                die(&rq, r == -EACCES ? EXIT_DENIED : r == -ENOMEM || r == -EIO ? EXIT_SYSTEM : EXIT_TARGET,
+                    r == -EACCES ? "not the caller's cgroup" : "cgroup operation failed", "%s", why);
         if (rq.cg.dry_run)
                 printf("would %s %s/%s for uid %u%s%s\n", rq.cg.op == CG_CREATE ? "create and delegate" : "delegate",
                        rq.cg.parent, rq.cg.rel, rq.cg.owner_uid, rq.cg.owner_gid == UINT32_MAX ? "" : " and its group",

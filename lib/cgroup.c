@@ -142,6 +142,8 @@ static bool has_member(int cgfd, pid_t pid)
         return false;
 }
 
+static int hand_over(const struct cg_request *rq, int cur, const char *comp, char *why, size_t whysz);
+
 /* The files to hand over: the kernel's list when it publishes one. */
 static size_t delegate_files(char names[][CG_MAX_COMPONENT + 1], size_t max)
 {
@@ -173,9 +175,9 @@ int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
         const unsigned long long res = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
         char comp[CG_MAX_COMPONENT + 1];
         _cleanup_close_ int cur = -1;
-        _cleanup_close_ int cg = -1;
         const char *p;
         struct stat st;
+        bool created = false;
         int r;
 
         why[0] = '\0';
@@ -209,6 +211,14 @@ int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
                 cur = next;
                 if (!is_cgroup2(cur))
                         return fail(why, whysz, -EMEDIUMTYPE, "'%s' is not a cgroup2 directory", comp);
+                /* Below the parent, only root's cgroups and the caller's own
+                 * may be passed through: a cgroup delegated to someone else
+                 * is theirs, and nothing may be created or delegated in it. */
+                if (fstat(cur, &st) < 0)
+                        return fail(why, whysz, -errno, "'%s': %s", comp, strerror(errno));
+                if (st.st_uid != 0 && st.st_uid != rq->caller_uid)
+                        return fail(why, whysz, -EACCES, "%s/%.*s belongs to UID %u: not yours", rq->parent,
+                                    (int)(slash - rq->rel), rq->rel, (unsigned)st.st_uid);
                 p = slash + 1;
         }
 
@@ -225,7 +235,22 @@ int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
                 if (mkdirat(cur, comp, 0755) < 0)
                         return fail(why, whysz, -errno, "cannot create %s/%s: %s", rq->parent, rq->rel,
                                     strerror(errno));
+                created = true;
         }
+        r = hand_over(rq, cur, comp, why, whysz);
+        /* Nothing half-done: a cgroup we created and could not hand over
+         * (or move into) goes again; it is empty, so rmdir succeeds. */
+        if (r < 0 && created)
+                unlinkat(cur, comp, AT_REMOVEDIR);
+        return r;
+}
+
+static int hand_over(const struct cg_request *rq, int cur, const char *comp, char *why, size_t whysz)
+{
+        const unsigned long long res = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+        _cleanup_close_ int cg = -1;
+        struct stat st;
+
         cg = openat2_fd(cur, comp, O_RDONLY | O_DIRECTORY | O_CLOEXEC, res);
         if (cg < 0)
                 return fail(why, whysz, cg, "cannot open %s/%s: %s", rq->parent, rq->rel, strerror(-cg));
@@ -257,6 +282,5 @@ int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
                         return fail(why, whysz, -errno, "cannot move process %d into %s/%s: %s", (int)rq->move_pid,
                                     rq->parent, rq->rel, strerror(errno));
         }
-        r = 0;
-        return r;
+        return 0;
 }

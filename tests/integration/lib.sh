@@ -341,6 +341,8 @@ prepare_stage() {
 	[ -n "$NSS_SO" ] || hard_error "no libnss_subid.so.2 in $NSS_SUBID_STAGE"
 	[ -n "$PLUGIN_SO" ] || hard_error "no libsubid_subid.so in $NSS_SUBID_STAGE"
 	[ -n "$SUBIDCTL_BIN" ] || hard_error "no bin/subidctl in $NSS_SUBID_STAGE"
+	# Optional here (only test_cgroup.sh needs it, and checks it is set).
+	SUBID_CGROUP_BIN=$(find "$NSS_SUBID_STAGE" -path '*/libexec/nss_subid/subid-cgroup' -type f -print -quit)
 	# The staged modules sit in lib/<triplet> (Debian multiarch) or lib64:
 	# lay them over the directory of the system that the dynamic linker
 	# searches by default.
@@ -352,7 +354,7 @@ prepare_stage() {
 	esac
 	LIBDIR=$(readlink -f "$LIBDIR")
 	[ -d "$LIBDIR" ] || hard_error "system library directory $LIBDIR for $m does not exist"
-	export NSS_SUBID_STAGE NSS_SO PLUGIN_SO SUBIDCTL_BIN LIBDIR
+	export NSS_SUBID_STAGE NSS_SO PLUGIN_SO SUBIDCTL_BIN SUBID_CGROUP_BIN LIBDIR
 }
 
 # ---------------------------------------------------------------- host state
