@@ -83,6 +83,34 @@ for t in "$build"/src/tests/integration/test_*.sh "$build"/src/tests/e2e/test_*.
   fi
 done
 
+note "Debian package: dpkg-buildpackage -us -uc -b of a clean copy, maintainer scripts, install in a throwaway overlay"
+pkg=$build/pkg
+mkdir -p "$pkg/nss-subid-0.1.0"
+cp -a "$build/src/." "$pkg/nss-subid-0.1.0/"
+if (cd "$pkg/nss-subid-0.1.0" && git clean -q 2>/dev/null; DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b) >"$build/dpkg-buildpackage.log" 2>&1; then
+  echo "PASS: dpkg-buildpackage"; pass=$((pass + 1))
+  deb=$(ls "$pkg"/libnss-subid_*_*.deb | grep -v dbgsym | head -1)
+  for t in maintscripts install; do
+    set +e
+    timeout 900 bash "$build/src/debian/tests/$t.sh" "$deb" >"$build/deb-$t.log" 2>&1
+    rc=$?
+    set -e
+    res=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$build/deb-$t.log" | tail -1 || true)
+    if [ "$rc" -eq 77 ]; then
+      echo "SKIP: debian/tests/$t.sh: $(tail -1 "$build/deb-$t.log")"; skip=$((skip + 1))
+    elif [ -n "$res" ]; then
+      p=${res%% passed*}; f=${res#*passed, }; f=${f%% failed*}
+      pass=$((pass + p)); fail=$((fail + f))
+      [ "$rc" -eq 0 ] && [ "$f" -eq 0 ] || { fail=$((fail + (f == 0 ? 1 : 0))); grep -E '^FAIL' "$build/deb-$t.log" | head; }
+      echo "debian/tests/$t.sh: $res"
+    else
+      echo "ERROR: debian/tests/$t.sh exited $rc without a summary"; tail -20 "$build/deb-$t.log"; fail=$((fail + 1))
+    fi
+  done
+else
+  echo "FAIL: dpkg-buildpackage (log: $build/dpkg-buildpackage.log)"; tail -30 "$build/dpkg-buildpackage.log"; fail=$((fail + 1))
+fi
+
 build_and_check sanitizers --enable-asan --enable-ubsan
 
 echo
