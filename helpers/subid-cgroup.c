@@ -160,6 +160,7 @@ int main(int argc, char **argv)
         const char *owner_arg = NULL, *group_arg = NULL;
         bool move = false;
         char why[512];
+        bool denied = false;
         int c, r;
 
         priv_sanitize(EXIT_SYSTEM);
@@ -267,7 +268,7 @@ int main(int argc, char **argv)
         if (rq.cg.move_pid > 0 && getppid() != rq.cg.move_pid)
                 r = -ESRCH, snprintf(why, sizeof(why), "--move: the calling process exited");
         else
-                r = cg_apply(&rq.cg, why, sizeof(why));
+                r = cg_apply(&rq.cg, &denied, why, sizeof(why));
         priv_caps(need, 2, CAP_CLEAR);
         if (r == 0 && rq.cg.move_pid > 0 && !rq.cg.dry_run && getppid() != rq.cg.move_pid)
                 die(&rq, EXIT_SYSTEM, "caller exited during move",
@@ -275,8 +276,8 @@ int main(int argc, char **argv)
         if (fs_ids(rq.ruid, rq.rgid) < 0)
                 die(&rq, EXIT_SYSTEM, "cannot restore IDs", "cannot restore filesystem IDs");
         if (r < 0)
-                die(&rq, r == -EACCES ? EXIT_DENIED : r == -ENOMEM || r == -EIO ? EXIT_SYSTEM : EXIT_TARGET,
-                    r == -EACCES ? "not the caller's cgroup" : "cgroup operation failed", "%s", why);
+                die(&rq, denied ? EXIT_DENIED : r == -ENOMEM || r == -EIO ? EXIT_SYSTEM : EXIT_TARGET,
+                    denied ? "not the caller's cgroup" : "cgroup operation failed", "%s", why);
         if (rq.cg.dry_run)
                 printf("would %s %s/%s for uid %u%s%s\n", rq.cg.op == CG_CREATE ? "create and delegate" : "delegate",
                        rq.cg.parent, rq.cg.rel, rq.cg.owner_uid, rq.cg.owner_gid == UINT32_MAX ? "" : " and its group",

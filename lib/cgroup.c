@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -123,26 +124,69 @@ static inline void closep(int *fd)
 }
 #define _cleanup_close_ __attribute__((cleanup(closep)))
 
-/* Is pid listed in this cgroup's cgroup.procs? */
-static bool has_member(int cgfd, pid_t pid)
+/* Are all four UIDs of process pid equal to uid? */
+static bool process_is(pid_t pid, uint32_t uid)
 {
-        char buf[65536], needle[24];
+        char path[48], buf[4096], want[64];
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+        if (n <= 0)
+                return false;
+        buf[n] = '\0';
+        snprintf(want, sizeof(want), "\nUid:\t%u\t%u\t%u\t%u\n", uid, uid, uid, uid);
+        return strstr(buf, want) != NULL;
+}
+
+/*
+ * May the caller take over a cgroup it runs in but does not own?  Only when
+ * that hands it nothing but its own processes: we (getpid()) are in it,
+ * every other process in it is entirely the caller's, and it has no child
+ * cgroups (whose processes the new owner could move and kill).  Anything
+ * unreadable or odd: no.
+ */
+static bool only_callers(int cgfd, uint32_t caller_uid)
+{
+        char buf[65536];
         _cleanup_close_ int fd = openat(cgfd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         ssize_t n;
         size_t len = 0;
+        bool self = false;
+
         if (fd < 0)
                 return false;
         while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
                 len += (size_t)n;
+        if (len >= sizeof(buf) - 1)
+                return false; /* too many members to check: refuse */
         buf[len] = '\0';
-        snprintf(needle, sizeof(needle), "%d\n", (int)pid);
-        for (char *p = buf; (p = strstr(p, needle)); p++)
-                if (p == buf || p[-1] == '\n')
-                        return true;
-        return false;
+        for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+                uint32_t pid;
+                if (parse_u32(t, &pid) < 0 || pid == 0 || pid > INT32_MAX)
+                        return false;
+                if ((pid_t)pid == getpid())
+                        self = true;
+                else if (!process_is((pid_t)pid, caller_uid))
+                        return false;
+        }
+        if (!self)
+                return false;
+        int dfd = openat(cgfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        if (!d) {
+                if (dfd >= 0)
+                        close(dfd);
+                return false;
+        }
+        bool children = false;
+        for (struct dirent *de; !children && (de = readdir(d));)
+                children = de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+        closedir(d);
+        return !children;
 }
 
-static int hand_over(const struct cg_request *rq, int cur, const char *comp, char *why, size_t whysz);
+static int hand_over(const struct cg_request *rq, int cur, const char *comp, bool *denied, char *why,
+                     size_t whysz);
 
 /* The files to hand over: the kernel's list when it publishes one. */
 static size_t delegate_files(char names[][CG_MAX_COMPONENT + 1], size_t max)
@@ -170,7 +214,7 @@ static size_t delegate_files(char names[][CG_MAX_COMPONENT + 1], size_t max)
         return n;
 }
 
-int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
+int cg_apply(const struct cg_request *rq, bool *denied, char *why, size_t whysz)
 {
         const unsigned long long res = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
         char comp[CG_MAX_COMPONENT + 1];
@@ -181,6 +225,7 @@ int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
         int r;
 
         why[0] = '\0';
+        *denied = false;
         if (!rq->parent || rq->parent[0] != '/')
                 return fail(why, whysz, -EINVAL, "parent must be an absolute path");
         if (cg_relpath_valid(rq->rel, CG_MAX_REL) < 0)
@@ -216,7 +261,7 @@ int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
                  * is theirs, and nothing may be created or delegated in it. */
                 if (fstat(cur, &st) < 0)
                         return fail(why, whysz, -errno, "'%s': %s", comp, strerror(errno));
-                if (st.st_uid != 0 && st.st_uid != rq->caller_uid)
+                if (st.st_uid != 0 && st.st_uid != rq->caller_uid && (*denied = true))
                         return fail(why, whysz, -EACCES, "%s/%.*s belongs to UID %u: not yours", rq->parent,
                                     (int)(slash - rq->rel), rq->rel, (unsigned)st.st_uid);
                 p = slash + 1;
@@ -237,7 +282,7 @@ int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
                                     strerror(errno));
                 created = true;
         }
-        r = hand_over(rq, cur, comp, why, whysz);
+        r = hand_over(rq, cur, comp, denied, why, whysz);
         /* Nothing half-done: a cgroup we created and could not hand over
          * (or move into) goes again; it is empty, so rmdir succeeds. */
         if (r < 0 && created)
@@ -245,7 +290,8 @@ int cg_apply(const struct cg_request *rq, char *why, size_t whysz)
         return r;
 }
 
-static int hand_over(const struct cg_request *rq, int cur, const char *comp, char *why, size_t whysz)
+static int hand_over(const struct cg_request *rq, int cur, const char *comp, bool *denied, char *why,
+                     size_t whysz)
 {
         const unsigned long long res = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
         _cleanup_close_ int cg = -1;
@@ -256,10 +302,13 @@ static int hand_over(const struct cg_request *rq, int cur, const char *comp, cha
                 return fail(why, whysz, cg, "cannot open %s/%s: %s", rq->parent, rq->rel, strerror(-cg));
         if (!is_cgroup2(cg) || fstat(cg, &st) < 0 || !S_ISDIR(st.st_mode))
                 return fail(why, whysz, -EMEDIUMTYPE, "%s/%s is not a cgroup2 directory", rq->parent, rq->rel);
-        if (rq->op == CG_DELEGATE && st.st_uid != rq->caller_uid && !has_member(cg, getpid()))
+        if (rq->op == CG_DELEGATE && st.st_uid != rq->caller_uid && !only_callers(cg, rq->caller_uid)) {
+                *denied = true;
                 return fail(why, whysz, -EACCES,
-                            "%s/%s is neither yours nor the cgroup you run in: not yours to delegate", rq->parent,
-                            rq->rel);
+                            "%s/%s is neither yours nor a leaf cgroup holding only your processes: not yours to "
+                            "delegate",
+                            rq->parent, rq->rel);
+        }
         if (rq->dry_run)
                 return 0;
 

@@ -11,12 +11,13 @@
  *      XDG_RUNTIME_DIR;
  *   3. with `cgroup`, create and delegate PARENT/user-UID through the same
  *      lib/ code as subid-cgroup (no set-user-ID program is executed) and
- *      move the session process into it.
+ *      export NSS_SUBID_CGROUP; the session process itself (root's) is not
+ *      moved into a cgroup the user controls.
  *
  * close_session undoes only what open_session of the same handle did: the
  * runtime directory is removed when the last session that this module
- * counted ends (a root-only reference count under RUNTIME_DIR/.pam_subid),
- * the cgroup when it is empty.  Logs through pam_syslog only.  See
+ * counted ends (a root-only reference count under RUNTIME_DIR/.pam_subid,
+ * changed under a lock), the cgroup when it is empty.  Logs through pam_syslog only.  See
  * pam_subid(8).
  */
 #include <dirent.h>
@@ -151,15 +152,19 @@ static bool synthesized(uid_t uid, const char *name)
 
 /* ---------------------------------------------------------------- runtime dir */
 
-/* The base directory: root's, not writable by anyone else, created (0755)
- * when missing.  Opened without following a symlink at its last component;
- * the path itself comes from the administrator. */
-static int open_base(pam_handle_t *pamh, const char *path)
+/* The base directory: root's, not writable by anyone else; when `create`,
+ * made (0755, whatever the umask) if missing.  Opened without following a
+ * symlink at its last component; the path itself comes from the
+ * administrator. */
+static int open_base(pam_handle_t *pamh, const char *path, bool create)
 {
         struct stat st;
+        bool made = false;
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT) {
-                if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+        if (fd < 0 && errno == ENOENT && create) {
+                if (mkdir(path, 0755) == 0)
+                        made = true;
+                else if (errno != EEXIST) {
                         pam_syslog(pamh, LOG_ERR, "cannot create %s: %m", path);
                         return -1;
                 }
@@ -167,6 +172,11 @@ static int open_base(pam_handle_t *pamh, const char *path)
         }
         if (fd < 0) {
                 pam_syslog(pamh, LOG_ERR, "cannot open %s: %m", path);
+                return -1;
+        }
+        if (made && fchmod(fd, 0755) < 0) {
+                pam_syslog(pamh, LOG_ERR, "cannot chmod %s: %m", path);
+                close(fd);
                 return -1;
         }
         if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
@@ -206,26 +216,39 @@ static int selinux_label(pam_handle_t *pamh, int fd, const char *path)
 }
 
 /*
- * The reference count of sessions using RUNTIME_DIR/UID, in
- * RUNTIME_DIR/.pam_subid/UID (root's, 0700), changed under an flock of the
- * state directory.  add: +1 or -1.  Returns the new count, or -1.
+ * Sessions using BASE/UID are counted in BASE/.pam_subid/UID (root's, 0700).
+ * The state directory's flock is held across creating or checking the
+ * runtime directory and counting, and across counting down and removing it,
+ * so concurrent logins and logouts of one user cannot lose a directory.
+ * Returns the locked state directory fd (close it to unlock), or -1.
  */
-static int refcount(int basefd, const char *uidname, int add, bool reset)
+static int state_lock(int basefd)
 {
-        _cleanup_close_ int sfd = -1;
-        _cleanup_close_ int fd = -1;
         struct stat st;
+        if (mkdirat(basefd, STATE_DIR, 0700) < 0 && errno != EEXIST)
+                return -1;
+        int sfd = openat(basefd, STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sfd < 0)
+                return -1;
+        if (fstat(sfd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077) || flock(sfd, LOCK_EX) < 0) {
+                close(sfd);
+                return -1;
+        }
+        return sfd;
+}
+
+/* Add to the count (reset: start from 0, for a directory just created).
+ * A directory with no count file was not created by this module: it is not
+ * counted (returns 0 for +1, -1 for -1).  Returns the new count, or -1. */
+static int count_update(int sfd, const char *uidname, int add, bool reset)
+{
+        _cleanup_close_ int fd = -1;
         char buf[32], tmp[48];
         long count = 0;
         ssize_t n;
 
-        if (mkdirat(basefd, STATE_DIR, 0700) < 0 && errno != EEXIST)
-                return -1;
-        sfd = openat(basefd, STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sfd < 0 || fstat(sfd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077) || flock(sfd, LOCK_EX) < 0)
-                return -1;
-        fd = openat(sfd, uidname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd >= 0 && !reset) {
+        fd = reset ? -1 : openat(sfd, uidname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
                 n = read(fd, buf, sizeof(buf) - 1);
                 if (n > 0 && buf[n - 1] == '\n') {
                         uint32_t v;
@@ -233,9 +256,9 @@ static int refcount(int basefd, const char *uidname, int add, bool reset)
                         if (parse_u32(buf, &v) == 0 && v < 1000000)
                                 count = v;
                 }
+        } else if (!reset) {
+                return add > 0 ? 0 : -1;
         }
-        if (fd < 0 && !reset)
-                return add > 0 ? 0 : -1; /* a directory we did not create: not ours to count */
         count += add;
         if (count <= 0) {
                 unlinkat(sfd, uidname, 0);
@@ -251,10 +274,19 @@ static int refcount(int basefd, const char *uidname, int add, bool reset)
         return (int)count;
 }
 
+/* The mount a file descriptor is on (bind mounts of one file system differ). */
+static uint64_t mount_id(int fd)
+{
+        struct statx sx;
+        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+                return 0;
+        return sx.stx_mnt_id;
+}
+
 /* Remove everything below dirfd without following a symlink or leaving the
  * file system; the user owns this tree and may change it meanwhile, which
  * costs at worst a leftover entry. */
-static void rm_below(int dirfd, dev_t dev, unsigned depth)
+static void rm_below(int dirfd, dev_t dev, uint64_t mnt, unsigned depth)
 {
         int dup_fd = dup(dirfd);
         DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -272,9 +304,10 @@ static void rm_below(int dirfd, dev_t dev, unsigned depth)
                         continue;
                 _cleanup_close_ int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 struct stat st;
-                if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev || depth >= RM_MAX_DEPTH)
+                if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev || mount_id(sub) != mnt ||
+                    depth >= RM_MAX_DEPTH)
                         continue;
-                rm_below(sub, dev, depth + 1);
+                rm_below(sub, dev, mnt, depth + 1);
                 unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
         }
         closedir(d);
@@ -284,16 +317,23 @@ static int runtime_dir_open(pam_handle_t *pamh, const struct options *o, const s
                             struct session *s)
 {
         _cleanup_close_ int base = -1;
+        _cleanup_close_ int sfd = -1;
         _cleanup_close_ int fd = -1;
         char uidname[16], path[CONFIG_MAX_PATH + 24];
         bool created = false;
         struct stat st;
+        int c;
 
         snprintf(uidname, sizeof(uidname), "%u", (unsigned)pw->pw_uid);
         snprintf(path, sizeof(path), "%s/%s", o->runtime_dir, uidname);
-        base = open_base(pamh, o->runtime_dir);
+        base = open_base(pamh, o->runtime_dir, true);
         if (base < 0)
                 return -1;
+        sfd = state_lock(base);
+        if (sfd < 0) {
+                pam_syslog(pamh, LOG_ERR, "%s/" STATE_DIR " is unusable: refusing the session", o->runtime_dir);
+                return -1;
+        }
         if (mkdirat(base, uidname, 0700) == 0)
                 created = true;
         else if (errno != EEXIST) {
@@ -301,53 +341,44 @@ static int runtime_dir_open(pam_handle_t *pamh, const struct options *o, const s
                 return -1;
         }
         fd = openat(base, uidname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
+        if (fd < 0 || fstat(fd, &st) < 0) {
                 pam_syslog(pamh, LOG_ERR, "%s: %s: refusing it", path,
                            errno == ELOOP || errno == ENOTDIR ? "not a directory (a symlink?)" : strerror(errno));
-                return -1;
+                goto undo;
         }
-        if (fstat(fd, &st) < 0)
-                return -1;
         if (created) {
                 /* Ours since mkdirat: the base is writable by root only. */
                 if (fchown(fd, pw->pw_uid, pw->pw_gid) < 0 || fchmod(fd, 0700) < 0) {
                         pam_syslog(pamh, LOG_ERR, "cannot hand %s to UID %u: %m", path, (unsigned)pw->pw_uid);
-                        unlinkat(base, uidname, AT_REMOVEDIR);
-                        return -1;
+                        goto undo;
                 }
-                if (selinux_label(pamh, fd, path) < 0) {
-                        unlinkat(base, uidname, AT_REMOVEDIR);
-                        return -1;
-                }
+                if (selinux_label(pamh, fd, path) < 0)
+                        goto undo;
         } else if (st.st_uid != pw->pw_uid || (st.st_mode & 07777) != 0700) {
                 pam_syslog(pamh, LOG_ERR, "%s exists with owner %u and mode %04o, not %u and 0700: refusing it", path,
                            (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), (unsigned)pw->pw_uid);
                 return -1;
         }
-        int c = refcount(base, uidname, 1, created);
+        c = count_update(sfd, uidname, 1, created);
         if (c < 0) {
                 pam_syslog(pamh, LOG_ERR, "cannot record the session in %s/" STATE_DIR, o->runtime_dir);
-                if (created)
-                        unlinkat(base, uidname, AT_REMOVEDIR);
-                return -1;
+                goto undo;
         }
         s->counted = c > 0;
         snprintf(s->runtime_dir, sizeof(s->runtime_dir), "%s", o->runtime_dir);
-        char env[sizeof(path) + 16];
-        snprintf(env, sizeof(env), "XDG_RUNTIME_DIR=%s", path);
-        if (pam_putenv(pamh, env) != PAM_SUCCESS) {
-                pam_syslog(pamh, LOG_ERR, "cannot set XDG_RUNTIME_DIR");
-                refcount(base, uidname, -1, false);
-                return -1;
-        }
         if (o->debug)
                 pam_syslog(pamh, LOG_DEBUG, "%s %s (sessions counted: %d)", created ? "created" : "reusing", path, c);
         return 0;
+undo:
+        if (created)
+                unlinkat(base, uidname, AT_REMOVEDIR);
+        return -1;
 }
 
 static void runtime_dir_close(pam_handle_t *pamh, const struct session *s, bool debug)
 {
         _cleanup_close_ int base = -1;
+        _cleanup_close_ int sfd = -1;
         _cleanup_close_ int fd = -1;
         char uidname[16];
         struct stat st;
@@ -355,16 +386,15 @@ static void runtime_dir_close(pam_handle_t *pamh, const struct session *s, bool 
         if (!s->counted)
                 return;
         snprintf(uidname, sizeof(uidname), "%u", (unsigned)s->uid);
-        base = open_base(pamh, s->runtime_dir);
-        if (base < 0)
+        base = open_base(pamh, s->runtime_dir, false);
+        if (base < 0 || (sfd = state_lock(base)) < 0)
                 return;
-        int c = refcount(base, uidname, -1, false);
-        if (c != 0)
+        if (count_update(sfd, uidname, -1, false) != 0)
                 return;
         fd = openat(base, uidname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != s->uid)
                 return;
-        rm_below(fd, st.st_dev, 0);
+        rm_below(fd, st.st_dev, mount_id(fd), 0);
         if (unlinkat(base, uidname, AT_REMOVEDIR) < 0)
                 pam_syslog(pamh, LOG_NOTICE, "could not remove %s/%s: %m", s->runtime_dir, uidname);
         else if (debug)
@@ -378,6 +408,7 @@ static int cgroup_open(pam_handle_t *pamh, const struct options *o, const struct
         struct subid_config cfg;
         struct cg_request rq = { 0 };
         char why[512];
+        bool denied = false;
         int r = sys_config(&cfg, true);
 
         if (r < 0 && r != -ENOENT) {
@@ -396,11 +427,15 @@ static int cgroup_open(pam_handle_t *pamh, const struct options *o, const struct
         rq.caller_uid = (uint32_t)pw->pw_uid; /* an existing one must already be the user's */
         rq.owner_uid = (uint32_t)pw->pw_uid;
         rq.owner_gid = (uint32_t)pw->pw_gid;
-        rq.move_pid = getpid();
-        r = cg_apply(&rq, why, sizeof(why));
+        /* The session process (root's login, su or sshd) is NOT moved in: in
+         * a cgroup the user owns, the user could move it into a sub-cgroup
+         * of theirs and freeze or kill it.  The user's own processes join
+         * with `subid-cgroup --move delegate $NSS_SUBID_CGROUP`. */
+        rq.move_pid = 0;
+        r = cg_apply(&rq, &denied, why, sizeof(why));
         if (r == -EEXIST) {
                 rq.op = CG_DELEGATE;
-                r = cg_apply(&rq, why, sizeof(why));
+                r = cg_apply(&rq, &denied, why, sizeof(why));
         } else if (r == 0) {
                 s->cgroup_created = true;
         }
@@ -414,22 +449,16 @@ static int cgroup_open(pam_handle_t *pamh, const struct options *o, const struct
         return 0;
 }
 
-/* Leave the cgroup we created and remove it if nothing else is in it. */
+/* Remove the cgroup we created, if nothing is in it any more. */
 static void cgroup_close(pam_handle_t *pamh, const struct session *s, bool debug)
 {
         _cleanup_close_ int parent = -1;
-        _cleanup_close_ int procs = -1;
-        char num[24];
 
         if (!s->cgroup_created)
                 return;
         parent = open(s->cgroup_parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (parent < 0)
                 return;
-        procs = openat(parent, "cgroup.procs", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-        int len = snprintf(num, sizeof(num), "%d", (int)getpid());
-        if (procs >= 0 && write(procs, num, (size_t)len) != len)
-                pam_syslog(pamh, LOG_NOTICE, "could not leave %s/%s: %m", s->cgroup_parent, s->cgroup_rel);
         if (unlinkat(parent, s->cgroup_rel, AT_REMOVEDIR) < 0)
                 pam_syslog(pamh, errno == EBUSY ? LOG_INFO : LOG_NOTICE, "cgroup %s/%s left in place: %m",
                            s->cgroup_parent, s->cgroup_rel);
@@ -503,6 +532,10 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
                 pam_syslog(pamh, LOG_NOTICE, "not running as root: no runtime directory or cgroup for %s", name);
                 return PAM_IGNORE;
         }
+        /* open_session twice on one handle: one session, counted once. */
+        const void *prev = NULL;
+        if (pam_get_data(pamh, DATA_KEY, &prev) == PAM_SUCCESS && prev)
+                return PAM_SUCCESS;
         s = calloc(1, sizeof(*s));
         if (!s)
                 return PAM_BUF_ERR;
@@ -516,13 +549,24 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
                 free(s);
                 return PAM_SESSION_ERR;
         }
-        if (pam_set_data(pamh, DATA_KEY, s, session_free) != PAM_SUCCESS) {
-                cgroup_close(pamh, s, o.debug);
-                runtime_dir_close(pamh, s, o.debug);
+        /* The environment last: a failed session exports nothing. */
+        char env[2][CONFIG_MAX_PATH + 64];
+        snprintf(env[0], sizeof(env[0]), "XDG_RUNTIME_DIR=%s/%u", o.runtime_dir, (unsigned)pw.pw_uid);
+        snprintf(env[1], sizeof(env[1]), "NSS_SUBID_CGROUP=%s/%s", s->cgroup_parent, s->cgroup_rel);
+        r = pam_set_data(pamh, DATA_KEY, s, session_free);
+        if (r == PAM_SUCCESS && pam_putenv(pamh, env[0]) == PAM_SUCCESS &&
+            (!s->cgroup_rel[0] || pam_putenv(pamh, env[1]) == PAM_SUCCESS))
+                return PAM_SUCCESS;
+        pam_syslog(pamh, LOG_ERR, "cannot keep the session's state or environment: undoing it");
+        pam_putenv(pamh, "XDG_RUNTIME_DIR");
+        pam_putenv(pamh, "NSS_SUBID_CGROUP");
+        cgroup_close(pamh, s, o.debug);
+        runtime_dir_close(pamh, s, o.debug);
+        if (r == PAM_SUCCESS)
+                pam_set_data(pamh, DATA_KEY, NULL, NULL); /* frees s */
+        else
                 free(s);
-                return PAM_BUF_ERR;
-        }
-        return PAM_SUCCESS;
+        return PAM_BUF_ERR;
 }
 
 EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)

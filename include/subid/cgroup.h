@@ -70,6 +70,9 @@ struct cg_request {
  * cgroup.procs, cgroup.subtree_control, cgroup.threads and every file the
  * kernel lists in /sys/kernel/cgroup/delegate -- and nothing else -- and
  * optionally move move_pid in.  Everything through fds.
- * Returns 0, or a negative errno with a one-line reason in why.
+ * Intermediate cgroups below the parent must be root's or the caller's.
+ * Returns 0, or a negative errno with a one-line reason in why; *denied
+ * tells a refusal by these ownership rules from a failure of the system.
+ * A cgroup this call created is removed again when a later step fails.
  */
-int cg_apply(const struct cg_request *rq, char *why, size_t whysz);
+int cg_apply(const struct cg_request *rq, bool *denied, char *why, size_t whysz);

@@ -395,6 +395,19 @@ checks_delegate() {
 		as_user "$SC" delegate "$P/o1/sub"
 	granted "delegate P/member (root's, but the caller runs in it)" "$P/member" "$U:0" 0:0 \
 		sh -c "echo \$\$ >'$P/member/cgroup.procs' && exec setpriv --reuid=$U --regid=0 --clear-groups '$SC' delegate '$P/member'"
+	# Running in a cgroup is not enough when that would hand over someone
+	# else's process (the new owner could move it into a sub-cgroup of its
+	# own and freeze or kill it) or child cgroups.
+	mkdir "$P/shared" "$P/parentcg" "$P/parentcg/kid"
+	sleep 300 &
+	local rootpid=$!
+	echo "$rootpid" >"$P/shared/cgroup.procs"
+	refused "delegate P/shared (the caller runs in it, and so does a root process)" 2 'not yours to delegate' \
+		sh -c "echo \$\$ >'$P/shared/cgroup.procs' && exec setpriv --reuid=$U --regid=0 --clear-groups '$SC' delegate '$P/shared'"
+	kill "$rootpid" 2>/dev/null
+	wait "$rootpid" 2>/dev/null
+	refused "delegate P/parentcg (the caller runs in it, but it has a child cgroup)" 2 'not yours to delegate' \
+		sh -c "echo \$\$ >'$P/parentcg/cgroup.procs' && exec setpriv --reuid=$U --regid=0 --clear-groups '$SC' delegate '$P/parentcg'"
 	refused "delegate P (the parent itself)" 2 'not below a cgroup-parent' as_user "$SC" delegate "$P"
 	mkdir "$T/allowedX/foo"
 	refused "delegate allowedX/foo (prefix of a parent, no '/')" 2 'not below a cgroup-parent' as_user "$SC" delegate "$T/allowedX/foo"
