@@ -8,7 +8,7 @@ PKGS=(
   libsubid-dev libcap-dev libselinux1-dev libaudit-dev libpam0g-dev libcmocka-dev
   uidmap podman runc fuse-overlayfs busybox-static util-linux valgrind
   pamtester systemd strace libnss-wrapper
-  dpkg-dev debhelper fakeroot
+  dpkg-dev debhelper fakeroot buildah debootstrap
 )
 
 missing=()

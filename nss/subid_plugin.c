@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 
 #include <shadow/subid.h>
@@ -48,6 +49,12 @@ static enum subid_status owner_grants(const char *owner, enum subid_type t, stru
                 return SUBID_STATUS_ERROR;
         if (!sys_owner_string_ok(owner))
                 return SUBID_STATUS_UNKNOWN_USER;
+        /* Under no_new_privs (e.g. an OpenShift restricted-v2 pod), no
+         * set-user-ID or file-capability newuidmap can gain privilege, so a
+         * range could never be mapped: grant none, and podman falls back to
+         * its single-ID namespace instead of failing in newuidmap. */
+        if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+                return SUBID_STATUS_SUCCESS;
         if (sys_input_init(&si, k, SYS_SUBDB | SYS_MAP) < 0) {
                 /* Config insecure or invalid: grant nothing, and say so. */
                 sys_input_done(&si);

@@ -15,6 +15,8 @@
 #include <shadow/subid.h>
 
 #include "subid/abi.h"
+#include <sys/prctl.h>
+
 #include "mt_common.h"
 
 typedef enum subid_status (*has_range_fn)(const char *, unsigned long, unsigned long, enum subid_type, bool *);
@@ -503,6 +505,26 @@ static void child_self_pool(void *arg)
         }
 }
 
+/* Under no_new_privs no helper can map a range: none is granted. */
+static void child_no_new_privs(void *arg)
+{
+        (void)arg;
+        CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+        for (enum subid_type t = ID_TYPE_UID; t <= ID_TYPE_GID; t++) {
+                expect_none("1000590000", t);
+                expect_none("u1000590000", t);
+                expect_has("1000590000", t, 100000, 1, false);
+        }
+}
+
+static void test_no_new_privs(void **state)
+{
+        (void)state;
+        mt_run_as(OCP_UID, 0, child_self_pool, NULL); /* the same caller, without: the pool */
+        mt_run_as(OCP_UID, 0, child_no_new_privs, NULL);
+        CHECK_DONE();
+}
+
 static void test_config_unusable(void **state)
 {
         (void)state;
@@ -861,6 +883,7 @@ int main(void)
                 cmocka_unit_test_setup(test_subid_files_unusable, reset),
                 cmocka_unit_test_setup(test_config_unusable, reset),
                 cmocka_unit_test_setup(test_callers, reset),
+                cmocka_unit_test_setup(test_no_new_privs, reset),
                 cmocka_unit_test_setup(test_hostile_owners, reset),
                 cmocka_unit_test_setup(test_template_name_of_root, reset),
                 cmocka_unit_test_setup(test_invalid_type, reset),
