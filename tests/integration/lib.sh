@@ -217,6 +217,26 @@ podman_in() {
 	return "$rc"
 }
 
+# ---------------------------------------------------------------- cgroups
+
+# cg_remove_tree DIR TO: remove the cgroup DIR and everything below it,
+# leaf first, after moving any process left in them to the cgroup TO.
+# Status: DIR is gone.
+cg_remove_tree() {
+	local d p
+	[ -d "$1" ] || return 0
+	find "$1" -depth -type d | while read -r d; do
+		for _ in $(seq 50); do
+			while read -r p; do
+				echo "$p" >"$2/cgroup.procs" 2>/dev/null
+			done <"$d/cgroup.procs" 2>/dev/null
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.1
+		done
+	done
+	[ ! -d "$1" ]
+}
+
 # ---------------------------------------------------------------- the fake system
 
 # Defaults for the fake files; a script may set its own before run_tests.

@@ -170,18 +170,7 @@ NCONF=0
 # rmcg DIR: remove the cgroup DIR and everything below it, leaf first, after
 # moving any process left in them to the root cgroup.
 rmcg() {
-	local d p i
-	[ -d "$1" ] || return 0
-	find "$1" -depth -type d | while read -r d; do
-		for i in $(seq 50); do
-			while read -r p; do
-				echo "$p" >"$CGROOT/cgroup.procs" 2>/dev/null
-			done <"$d/cgroup.procs" 2>/dev/null
-			rmdir "$d" 2>/dev/null && break
-			sleep 0.1
-		done
-	done
-	[ ! -d "$1" ]
+	cg_remove_tree "$1" "$CGROOT"
 }
 
 # teardown: unmount what the checks mounted, remove every test cgroup, and

@@ -189,21 +189,12 @@ closed_ok() {
 # ---------------------------------------------------------------- setup
 
 pam_cleanup() {
-	local p m
+	local m
 	# shellcheck disable=SC2046
 	kill $(jobs -p) 2>/dev/null
 	wait 2>/dev/null
-	if [ -n "${CGP:-}" ] && [ -d "$CGP" ]; then
-		find "$CGP" -depth -type d | while read -r m; do
-			for _ in $(seq 50); do
-				while read -r p; do
-					echo "$p" >"$W/cg/cgroup.procs" 2>/dev/null
-				done <"$m/cgroup.procs" 2>/dev/null
-				rmdir "$m" 2>/dev/null && break
-				sleep 0.1
-			done
-		done
-		[ -d "$CGP" ] && echo "# WARNING: test cgroup $CGP is still there" >&2
+	if [ -n "${CGP:-}" ] && ! cg_remove_tree "$CGP" "$W/cg"; then
+		echo "# WARNING: test cgroup $CGP is still there" >&2
 	fi
 	for m in $(findmnt -rn -o TARGET | grep -F "$W/" | sort -r); do
 		umount -l "$m" 2>/dev/null
