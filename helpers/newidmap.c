@@ -425,6 +425,15 @@ int main(int argc, char **argv)
                 if (fd >= 0)
                         close(fd);
                 priv_caps(need, n, CAP_CLEAR);
+                /* Without its capability (the set-user-ID bit or file
+                 * capability ignored: no_new_privs, e.g. a pod with
+                 * allowPrivilegeEscalation: false; or nosuid) only the
+                 * caller's own ID can be mapped: say so, not "the target". */
+                if (w != (ssize_t)len && w < 0 && (e == EPERM || e == EACCES) && !priv_permitted(need[0]))
+                        deny(&rq, EXIT_SYSTEM, "no privilege",
+                             "no privilege to write " MAP_FILE ": this program runs without %s (no_new_privs set, "
+                             "as in a pod with allowPrivilegeEscalation: false, or a nosuid mount?)",
+                             NEWIDMAP_GID ? "CAP_SETGID" : "CAP_SETUID");
                 if (w != (ssize_t)len && w < 0 && (e == EPERM || e == EACCES || e == ESRCH))
                         deny(&rq, EXIT_TARGET, "kernel refused the map",
                              "process %d: the kernel refused " MAP_FILE " (%s): it exited, changed, or is no longer "

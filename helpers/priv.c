@@ -110,6 +110,17 @@ const char *priv_clean_path(const char *s)
         return clean(s, bufs[k++ % 4], PRIV_CLEAN_PATH_MAX);
 }
 
+bool priv_permitted(cap_value_t v)
+{
+        cap_flag_value_t p = CAP_CLEAR;
+        cap_t c = cap_get_proc();
+        if (!c)
+                return false;
+        bool ok = cap_get_flag(c, v, CAP_PERMITTED, &p) == 0 && p == CAP_SET;
+        cap_free(c);
+        return ok;
+}
+
 void priv_audit(int audit_fd, const char *msg, bool success)
 {
         static const cap_value_t aw[] = { CAP_AUDIT_WRITE };

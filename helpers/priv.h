@@ -26,6 +26,8 @@ int priv_caps(const cap_value_t *v, int n, cap_flag_value_t on);
 
 /* A caller-supplied string made safe for one line of output: printable
  * ASCII only, at most 24 bytes ("..." marks a cut).  Rotating buffers. */
+/* Is v in the permitted set (was the program given its privilege)? */
+bool priv_permitted(cap_value_t v);
 const char *priv_clean(const char *s);
 /* The same for paths in messages and audit records: up to 300 bytes. */
 #define PRIV_CLEAN_PATH_MAX 300

@@ -11,22 +11,32 @@
 #   2. podman build -f contrib/builder/Containerfile of the source tree
 #      (NSS_SUBID_SRCDIR, else this checkout): localhost/nss-subid-builder
 #      and its "before" target (the same image without nss_subid),
-#      localhost/nss-subid-builder:before.
+#      localhost/nss-subid-builder:before; and the image built with
+#      --build-arg NSS_SUBID_USERS=1000590000-1000599999 (an OpenShift
+#      project's UID range, synced into /etc/subuid by subidctl sync),
+#      localhost/nss-subid-builder:synced.
 #   3. nested runs, each asserting what the user in the pod sees:
 #      a. non-user-namespaced pod as 1000590000:0 (OpenShift's default kind
 #         of pod, with an SCC that allows the set-user-ID helpers);
 #      b. user-namespaced pod (map 0:200000:65536) as 1000:0;
 #      c. both again with the "before" image: the original errors;
 #      d. a restricted-v2-like pod (no_new_privs, no capabilities): names
-#         work, but no more than a single-ID user namespace.
+#         work, but no more than a single-ID user namespace;
+#      s. the synced image in a pod like a, as 1000595000:0.
 #      In each: whoami, getsubids, `podman unshare` maps, and a rootless
 #      `podman build` (runc, --network=none) of a Containerfile whose RUN
 #      chowns to 22:22 and 65534:65534, from a busybox base imported inside
-#      the pod from a tarball (no registry there either).
+#      the pod from a tarball (no registry there either; s skips the
+#      podman build, a covers it).  Then buildah
+#      (Debian's is not linked to libsubid): `buildah from`, `buildah run`
+#      of a chown to 22:22, `buildah commit` and `buildah bud` of the same
+#      Containerfile, once inside `podman unshare` (works in a, b and s) and
+#      once plain (works only in s; elsewhere it finds no /etc/subuid line,
+#      and with the "before" image it cannot even name the user).
 #
 # Kept afterwards (as a cache for the next run): the base image and the
-# builder's three tags (latest, before, build-stage).  An image one of them
-# named before a rebuild is removed, with its untagged parents.  Nothing
+# builder's four tags (latest, before, build-stage, synced).  An image one
+# of them named before a rebuild is removed, with its untagged parents.  Nothing
 # else is left: the nested containers run with --rm and keep their storage
 # inside themselves.
 #
@@ -49,6 +59,8 @@ BASE=docker.io/library/debian:bookworm
 BUILDER=localhost/nss-subid-builder:latest
 BEFORE=localhost/nss-subid-builder:before
 BUILDSTAGE=localhost/nss-subid-builder:build-stage
+SYNCED=localhost/nss-subid-builder:synced
+SYNC_USERS=1000590000-1000599999
 SKIPPED=0
 T0=$SECONDS
 
@@ -265,8 +277,31 @@ step uid_map podman unshare cat /proc/self/uid_map
 step gid_map podman unshare cat /proc/self/gid_map
 step import podman import -q /in/busybox.tar localhost/busybox:latest
 step import_owned podman import -q /in/owned.tar localhost/owned:latest
-step build podman build --network=none -t localhost/chowned /in/ctx
-step run podman run --rm localhost/chowned stat -c '%u:%g' /f /g
+if [ "${E2E_PODMAN_BUILD:-1}" = 1 ]; then
+	step build podman build --network=none -t localhost/chowned /in/ctx
+	step run podman run --rm --pull=never localhost/chowned stat -c '%u:%g' /f /g
+fi
+[ "${E2E_BUILDAH:-1}" = 1 ] || exit 0
+# buildah, which Debian does not link to libsubid: it reads /etc/subuid
+# itself.  1. Inside podman's user namespace (podman asked the plugin):
+# buildah runs as root of that namespace and makes no map of its own.
+chown_h='touch /h && chown 22:22 /h && stat -c %u:%g /h'
+step bu_from podman unshare buildah from --pull=never --name bu localhost/busybox:latest
+step bu_run podman unshare buildah run --network=none bu -- sh -c "$chown_h"
+step bu_commit podman unshare buildah commit -q --rm bu localhost/bu-from
+step bu_from_seen podman run --rm --pull=never localhost/bu-from stat -c '%u:%g' /h
+step bu_bud podman unshare buildah bud --network=none --pull=never -t localhost/bu-chowned /in/ctx
+step bu_seen podman run --rm --pull=never localhost/bu-chowned stat -c '%u:%g' /f /g
+step bu_images podman unshare buildah images --format '{{.Name}}'
+# 2. Plain buildah: its own map, from the /etc/subuid and /etc/subgid lines.
+step bp_map buildah unshare cat /proc/self/uid_map
+step bp_gmap buildah unshare cat /proc/self/gid_map
+step bp_from buildah from --pull=never --name bp localhost/busybox:latest
+step bp_run buildah run --network=none bp -- sh -c "$chown_h"
+step bp_commit buildah commit -q --rm bp localhost/bp-from
+step bp_from_seen podman run --rm --pull=never localhost/bp-from stat -c '%u:%g' /h
+step bp_bud buildah bud --network=none --pull=never -t localhost/bp-chowned /in/ctx
+step bp_seen podman run --rm --pull=never localhost/bp-chowned stat -c '%u:%g' /f /g
 EOF
 	chmod -R a+rX "$W/in"
 }
@@ -325,6 +360,36 @@ after_checks() {
 		is "$(o run | tr '\n' ' ')" "22:22 65534:65534 "
 }
 
+step_ok() { [ "$(rc "$1")" = 0 ]; }
+joined() { o "$1" | grep -E "${2:-.}" | tr '\n' ' '; }
+
+# buildah_checks NAME P HOW: buildah steps P (bu: inside `podman unshare`;
+# bp: plain buildah) from, run (chown 22:22), commit, bud of the chown
+# Containerfile all work, and podman sees the owners in what buildah built.
+buildah_checks() {
+	local n=$1 p=$2 how=$3
+	check "$n: $how buildah from" "${p}_from" step_ok "${p}_from"
+	check "$n: $how buildah run: chown 22:22 in the working container" "${p}_run" \
+		eval 'step_ok '"${p}_run"' && is "$(o '"${p}_run"')" 22:22'
+	check "$n: $how buildah commit; podman run of that image sees 22:22" "${p}_from_seen" \
+		eval 'step_ok '"${p}_commit"' && is "$(o '"${p}_from_seen"')" 22:22'
+	check "$n: $how buildah bud: the RUN chowned /f to 22:22 and /g to 65534:65534" "${p}_bud" \
+		eval 'step_ok '"${p}_bud"' && is "$(joined '"${p}_bud"' "^/[fg] ")" "/f 22:22 /g 65534:65534 "'
+	check "$n: podman run of the image $how buildah built sees the owners" "${p}_seen" \
+		is "$(joined "${p}_seen")" "22:22 65534:65534 "
+}
+
+# plain_buildah_alone NAME UID: without /etc/subuid lines (no sync), plain
+# buildah finds no ranges and gets a single-ID namespace: the chown fails.
+plain_buildah_alone() {
+	local n=$1 u=$2
+	check "$n: plain buildah reads /etc/subuid itself: no subuid ranges for u$u" bp_map \
+		has "$(e bp_map)" 'no subuid ranges found for user \\?"u'"$u"'\\?" in /etc/subuid'
+	check "$n: plain buildah: so a single-ID user namespace" bp_map is "$(maps bp_map)" "0 $u 1"
+	check "$n: plain buildah run: the chown to 22:22 is refused" bp_run \
+		eval '! step_ok bp_run && has "$(e bp_run)" "chown: /h: Invalid argument"'
+}
+
 nested() {
 	local t=$SECONDS
 	make_inputs
@@ -339,7 +404,7 @@ nested() {
 	fi
 	if ! probe_pods; then
 		fail "a pod of $BUILDER starts" "$(_details)"
-		skip_case "pods a, b, c" "no pod of the builder image could start (above)"
+		skip_case "pods a, b, s, c" "no pod of the builder image could start (above)"
 		return
 	fi
 
@@ -347,11 +412,37 @@ nested() {
 	pod a "$BUILDER" --user 1000590000:0
 	after_checks a 1000590000 $'0 1000590000 1\n1 100000 65536' $'0 0 1\n1 100000 65536' \
 		'^0: u1000590000 100000 65536$' 65537
+	buildah_checks a bu "podman unshare"
+	check "a: buildah inside podman unshare sees podman's storage" bu_images \
+		has "$(o bu_images)" '^localhost/bu-chowned$'
+	plain_buildah_alone a 1000590000
 
 	echo "# b. user-namespaced pod (0:200000:65536), 1000:0: ranges from 'subids userns'"
 	pod b "$BUILDER" --uidmap 0:200000:65536 --gidmap 0:200000:65536 --user 1000:0
 	after_checks b 1000 $'0 1000 1\n1 1 999\n1000 1001 64535' $'0 0 1\n1 1 65535' \
 		'^0: u1000 1 999$' 65535
+	buildah_checks b bu "podman unshare"
+	plain_buildah_alone b 1000
+
+	# Plain buildah needs /etc/subuid lines: the image built with
+	# NSS_SUBID_USERS (an OpenShift project's range), synced by subidctl
+	# sync.  A UID in the middle of the range: slot 5000 of the pool.
+	if ! podman image exists "$SYNCED"; then
+		skip_case "s (synced)" "no $SYNCED image (above)"
+	else
+		echo "# s. the image built with NSS_SUBID_USERS=$SYNC_USERS, non-user-namespaced pod, 1000595000:0"
+		pod s "$SYNCED" -e E2E_PODMAN_BUILD=0 --user 1000595000:0
+		check "s: /etc/subuid has the synced line for 1000595000 (slot 5000)" etc \
+			has "$(o etc)" '^1000595000:327780000:65536$'
+		check "s: podman (plugin, pool) maps slot 5000" uid_map \
+			is "$(maps uid_map)" $'0 1000595000 1\n1 327780000 65536'
+		check "s: plain buildah's uid_map (from /etc/subuid) is podman's" bp_map \
+			is "$(maps bp_map)" "$(maps uid_map)"
+		check "s: plain buildah's gid_map (from /etc/subgid) is podman's" bp_gmap \
+			is "$(maps bp_gmap)" "$(maps gid_map)"
+		buildah_checks s bp plain
+		buildah_checks s bu "podman unshare"
+	fi
 
 	# restricted-v2/v3: allowPrivilegeEscalation: false (no_new_privs),
 	# all capabilities dropped.  Names still work (NSS needs no privilege),
@@ -364,7 +455,7 @@ nested() {
 	chmod 777 "$D"
 	run "${P[@]}" run --rm --network=none --pull=never --passwd=false --cap-drop=all \
 		--security-opt no-new-privileges "${ULIMIT_ARGS[@]}" -v "$W/in:/in:ro" -v "$D:/out" \
-		--user 1000590000:0 "$BUILDER" sh -c '. /in/user.sh' 2>/dev/null
+		-e E2E_BUILDAH=0 --user 1000590000:0 "$BUILDER" sh -c '. /in/user.sh' 2>/dev/null
 	elapsed "d pod" "$t2"
 	check "d: whoami is u1000590000" whoami is "$(o whoami)" "u1000590000"
 	check "d: podman gets no more than a single-ID map (newuidmap cannot gain privilege)" uid_map \
@@ -387,6 +478,10 @@ nested() {
 	check "c-a: podman build fails" build eval '[ "$(rc build)" != 0 ]'
 	check "c-a: the chown to 22:22 is refused (not enough IDs)" build \
 		has "$(e build)" 'chown: /f: Invalid argument|insufficient UIDs or GIDs|not enough IDs'
+	check "c-a: plain buildah from fails: unknown userid 1000590000" bp_from \
+		eval '! step_ok bp_from && has "$(e bp_from)" "error determining current user: user: unknown userid 1000590000"'
+	check "c-a: buildah run in podman unshare: the chown to 22:22 is refused" bu_run \
+		eval '! step_ok bu_run && has "$(e bu_run)" "chown: /h: Invalid argument"'
 
 	pod c-b "$BEFORE" --uidmap 0:200000:65536 --gidmap 0:200000:65536 --user 1000:0
 	check "c-b: whoami fails: cannot find name for user ID 1000" whoami \
@@ -399,6 +494,10 @@ nested() {
 	check "c-b: podman build fails" build eval '[ "$(rc build)" != 0 ]'
 	check "c-b: the chown to 22:22 is refused (not enough IDs)" build \
 		has "$(e build)" 'chown: /f: Invalid argument|insufficient UIDs or GIDs|not enough IDs'
+	check "c-b: plain buildah from fails: unknown userid 1000" bp_from \
+		eval '! step_ok bp_from && has "$(e bp_from)" "error determining current user: user: unknown userid 1000"'
+	check "c-b: buildah run in podman unshare: the chown to 22:22 is refused" bu_run \
+		eval '! step_ok bu_run && has "$(e bu_run)" "chown: /h: Invalid argument"'
 	elapsed "nested runs" "$t"
 }
 
@@ -437,8 +536,15 @@ if [ "$RC" = 0 ]; then
 		fail "podman build --target before -t $BEFORE" "$(_details | tail -n 30)"
 		podman rmi "$BEFORE" >/dev/null 2>&1
 	fi
+	build_target "$SYNCED" --build-arg NSS_SUBID_USERS="$SYNC_USERS"
+	if [ "$RC" = 0 ]; then
+		pass "podman build --build-arg NSS_SUBID_USERS=$SYNC_USERS -t $SYNCED"
+	else
+		fail "podman build --build-arg NSS_SUBID_USERS=$SYNC_USERS -t $SYNCED" "$(_details | tail -n 30)"
+		podman rmi "$SYNCED" >/dev/null 2>&1
+	fi
 	nested
 else
-	skip_case "pods a, b, c" "the builder image did not build"
+	skip_case "pods a, b, s, c" "the builder image did not build"
 fi
 finish

@@ -513,6 +513,16 @@ checks_hostile() {
 	ncase "fds 0-2 closed: newgidmap granted" gid 0 $'0 0 1\n1 100000 65536' - \
 		as_caller "$XEXEC" -c "$NGM" "$HOLDER" 0 0 1 1 100000 65536
 
+	# no_new_privs (a pod with allowPrivilegeEscalation: false): the
+	# set-user-ID bit is ignored; the caller's own ID can still be mapped
+	# (the kernel allows that unprivileged), a range cannot, and the
+	# message says why instead of blaming the target.
+	fresh
+	ncase "no_new_privs: a granted range cannot be written (4), says why" uid 4 "" 'no privilege.*CAP_SETUID.*no_new_privs' \
+		as_caller setpriv --no-new-privs "$NUM" "$HOLDER" 0 "$U" 1 1 100000 65536
+	fresh
+	ncase "no_new_privs: the caller's own ID alone is still mapped" uid 0 "0 $U 1" "" \
+		as_caller setpriv --no-new-privs "$NUM" "$HOLDER" 0 "$U" 1
 	fresh
 	ncase "argv[0] 'newgidmap' on newuidmap: still uid_map" uid 0 "0 $U 1" "" \
 		as_caller "$XEXEC" -a newgidmap "$NUM" "$HOLDER" 0 "$U" 1
