@@ -23,6 +23,12 @@
 #     root of the namespace (UID 0 inside = host 200000, full capabilities
 #     there), and setpriv then becomes UID 1000, GID 0, as a pod would.
 #
+# There, rootless podman (runc, cgroupfs, --network=none) as UID 1000:0 runs
+# `podman unshare` and builds an image from a busybox-static rootfs whose RUN
+# chowns to 22:22 and 65534:65534: without nss_subid the build fails (no
+# subuid ranges, chown: Invalid argument), with it the build and a podman run
+# of the image succeed.  contrib/pod-sim.sh shows the same by hand.
+#
 # Needs root; exits 77 with a reason otherwise.
 
 # Functions below are called through run_tests and run, which shellcheck
@@ -206,6 +212,109 @@ checks_nested_podman() {
 	done
 }
 
+# ns_home: a HOME and XDG_RUNTIME_DIR for UID 1000:0 of the namespace (host
+# 201000:200000), in H.
+ns_home() {
+	H=$(mktemp -d "$W/home.XXXXXX")
+	mkdir "$H/run"
+	chown -R "$((NSROOT + 1000)):$NSROOT" "$H"
+	chmod 700 "$H" "$H/run"
+}
+
+# ns_podman HOME ARGS...: podman as UID 1000:0 in the namespace (runc,
+# cgroupfs: crun and the systemd manager do not work on this host), with
+# the newuidmap copies first in PATH; then end its pause process.
+ns_podman() {
+	local h=$1 rc
+	shift
+	in_ns 1000 0 env PATH="$O/bin:$NS_PATH" HOME="$h" XDG_RUNTIME_DIR="$h/run" \
+		podman --runtime runc --cgroup-manager cgroupfs --log-level=error "$@"
+	rc=$?
+	[ -f "$h/run/libpod/tmp/pause.pid" ] && xargs -r kill <"$h/run/libpod/tmp/pause.pid" 2>/dev/null
+	rm -f "$h/run/libpod/tmp/pause.pid"
+	return "$rc"
+}
+
+# A busybox root filesystem tarball to import (no registry is reachable)
+# and a build context whose RUN chowns to two subordinate IDs.
+make_rootfs() {
+	local r a
+	r=$(mktemp -d "$W/rootfs.XXXXXX")
+	mkdir -p "$r/bin" "$r/etc" "$r/tmp"
+	cp /bin/busybox "$r/bin/busybox"
+	for a in sh chown ls touch stat id cat; do
+		ln -s busybox "$r/bin/$a"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+	ROOTFS=$W/rootfs.tar
+	tar -C "$r" -cf "$ROOTFS" .
+	chmod 644 "$ROOTFS"
+	CTX=$(mktemp -d "$W/ctx.XXXXXX")
+	cat >"$CTX/Containerfile" <<'CF'
+FROM localhost/nss-subid-busybox:latest
+RUN touch /f /g && chown 22:22 /f && chown 65534:65534 /g && stat -c '%n %u:%g' /f /g
+CF
+	chmod -R a+rX "$CTX"
+}
+
+# ns_build HOME: import the base image, then build it as UID 1000:0.
+ns_build() {
+	ns_podman "$1" import "$ROOTFS" localhost/nss-subid-busybox:latest >/dev/null &&
+		ns_podman "$1" build --network=none -t localhost/nss-subid-test "$CTX"
+}
+
+# A rootless podman build inside the namespace, as UID 1000:0: first without
+# nss_subid (podman finds no subordinate IDs and the chown fails in its
+# single-ID namespace), then with it (ranges from "subids userns", no
+# configuration), and podman run of the image it built.
+checks_nested_build() {
+	local L c
+	for c in podman runc tar; do
+		command -v "$c" >/dev/null 2>&1 || {
+			echo "# nested podman build: $c is not installed, not checked"
+			return 0
+		}
+	done
+	[ -x /bin/busybox ] || {
+		echo "# nested podman build: busybox-static is not installed, not checked"
+		return 0
+	}
+	make_rootfs
+
+	echo "# nested podman build, before: no subid in nsswitch.conf, no module"
+	L=$(new_layer build-before)
+	write_file "$L/nsswitch.conf" 644 "passwd: files
+group: files
+shadow: files
+hosts: files
+"
+	chown_ns_root "$L"
+	use_etc "$L"
+	use_lib off
+	ns_home
+	run ns_build "$H"
+	printf '%s\n' "$ERR" "$OUT" | grep -E 'subuid ranges|Invalid argument' | awk '!seen[$0]++' | sed 's/^/# before: podman said: /'
+	expect_true "before: podman build fails" test "$RC" -ne 0
+	expect_true "before: podman found no subordinate IDs" \
+		eval 'printf "%s\n" "$ERR" | grep -Eq "no subuid ranges found|cannot find mappings for user"'
+	expect_true "before: the chown to 22:22 fails in the single-ID namespace" \
+		eval 'printf "%s\n" "$OUT" "$ERR" | grep -Eq "chown: /f: Invalid argument"'
+
+	echo "# nested podman build, after: nss_subid, default configuration"
+	use_lib on
+	use_etc
+	ns_home
+	run ns_build "$H"
+	expect_true "podman build (runc, --network=none) as 1000:0 succeeds" test "$RC" -eq 0
+	expect_true "the build chowned /f to 22:22" eval 'printf "%s\n" "$OUT" | grep -qx "/f 22:22"'
+	expect_true "the build chowned /g to 65534:65534" eval 'printf "%s\n" "$OUT" | grep -qx "/g 65534:65534"'
+	printf '%s\n' "$OUT" | grep -E '^/[fg] ' | sed 's/^/# after: RUN printed: /'
+	run ns_podman "$H" run --rm --network=none localhost/nss-subid-test stat -c '%u:%g' /f /g
+	expect_true "podman run of the built image shows the owners" \
+		eval 'test "$RC" -eq 0 && test "$(printf "%s\n" "$OUT" | tr "\n" " ")" = "22:22 65534:65534 "'
+}
+
 checks_explicit() {
 	local L
 	echo "# explicit configuration owned by root of the namespace"
@@ -264,6 +373,7 @@ all_checks() {
 	checks_defaults
 	checks_nested_newuidmap
 	checks_nested_podman
+	checks_nested_build
 	checks_explicit
 	stop_pid "$HOLDER"
 }
