@@ -89,7 +89,10 @@ else
     sed 's/^[^:]*://' | tail -3 | sed 's/^/    /'
   echo failed >"$work/build-$mode"
 fi
-for p in $(cat "$H/run/libpod/tmp/pause.pid" "$work/home-$mode/run/libpod/tmp/pause.pid" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+# podman's pause processes (one per HOME); pause.pid has no final newline.
+for f in "$H/run/libpod/tmp/pause.pid" "$work/home-$mode/run/libpod/tmp/pause.pid"; do
+  p=$(cat "$f" 2>/dev/null) && kill "$p" 2>/dev/null || true
+done
 exit 0
 SCEN
 

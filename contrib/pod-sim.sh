@@ -57,7 +57,7 @@ inner() {
 	unshare --user sleep 3600 </dev/null >/dev/null 2>&1 &
 	holder=$!
 	# shellcheck disable=SC2064 # expanded now: W is local
-	trap "kill $holder 2>/dev/null || true; cat $W/home.*/run/libpod/tmp/pause.pid 2>/dev/null | xargs -r kill 2>/dev/null || true" EXIT
+	trap "kill $holder 2>/dev/null || true; for f in $W/home.*/run/libpod/tmp/pause.pid; do [ -f \"\$f\" ] && xargs -r kill <\"\$f\" 2>/dev/null || true; done" EXIT
 	for _ in $(seq 100); do
 		[ "$(readlink /proc/$holder/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
 		sleep 0.05
