@@ -238,13 +238,8 @@ probe_pods() {
 # system as a tarball, a build context, and the script the user runs.
 make_inputs() {
 	local r=$W/busybox
-	mkdir -p "$W/in/ctx" "$r/bin" "$r/etc" "$r/tmp"
-	cp /bin/busybox "$r/bin/busybox"
-	for a in sh chown ls mkdir touch stat id cat echo; do
-		ln -s busybox "$r/bin/$a"
-	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+	mkdir -p "$W/in/ctx"
+	busybox_tree "$r"
 	tar --numeric-owner -C "$r" -cf "$W/in/busybox.tar" .
 	# The same with a file owned by 65534:65534, as in most real images:
 	# storing its layer needs that ID in the user's namespace.

@@ -48,28 +48,6 @@ use_our_helpers() {
 	done
 }
 
-# A busybox root filesystem as a tarball the user can import.
-make_rootfs() {
-	local r
-	r=$(mktemp -d "$W/rootfs.XXXXXX")
-	mkdir -p "$r/bin" "$r/etc" "$r/tmp"
-	cp /bin/busybox "$r/bin/busybox"
-	for a in sh chown ls mkdir touch stat id cat echo; do
-		ln -s busybox "$r/bin/$a"
-	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
-	ROOTFS=$W/rootfs.tar
-	tar -C "$r" -cf "$ROOTFS" .
-	chmod 644 "$ROOTFS"
-	CTX=$(mktemp -d "$W/ctx.XXXXXX")
-	cat >"$CTX/Containerfile" <<'CF'
-FROM localhost/nss-subid-busybox:latest
-RUN touch /f /g && chown 22:22 /f && chown 65534:65534 /g && stat -c '%n %u:%g' /f /g
-CF
-	chmod -R a+rX "$CTX"
-}
-
 # build_in HOME: import the base image, then build.
 build_in() {
 	local h=$1

@@ -71,17 +71,6 @@ SLEEPER=
 
 # ---------------------------------------------------------------- the pod
 
-# wait_userns PID REF: until PID has left the user namespace of process REF.
-wait_userns() {
-	local ref
-	ref=$(readlink "/proc/$2/ns/user")
-	for _ in $(seq 100); do
-		[ "$(readlink "/proc/$1/ns/user" 2>/dev/null)" != "$ref" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # in_pod UID GID CMD...: run CMD in the pod as UID:GID (as seen there): the
 # process first joins the pod's cgroup (as a runtime's exec would), then the
 # holder's user namespace; no supplementary groups, a clean environment.

@@ -237,6 +237,51 @@ cg_remove_tree() {
 	[ ! -d "$1" ]
 }
 
+# ---------------------------------------------------------------- images and namespaces
+
+# busybox_tree DIR: a minimal root file system in DIR (busybox-static and
+# the applets the tests use, root and nobody in passwd/group).
+busybox_tree() {
+	local r=$1 a
+	mkdir -p "$r/bin" "$r/etc" "$r/tmp"
+	cp /bin/busybox "$r/bin/busybox"
+	for a in sh chown ls mkdir touch stat id cat echo; do
+		ln -s busybox "$r/bin/$a"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+}
+
+# make_rootfs: ROOTFS, a busybox tarball anyone can `podman import` as
+# localhost/nss-subid-busybox, and CTX, a build context whose Containerfile
+# chowns files to 22:22 and 65534:65534 (the build that fails in pods today).
+make_rootfs() {
+	local r
+	r=$(mktemp -d "$W/rootfs.XXXXXX")
+	busybox_tree "$r"
+	ROOTFS=$W/rootfs.tar
+	tar -C "$r" -cf "$ROOTFS" .
+	chmod 644 "$ROOTFS"
+	CTX=$(mktemp -d "$W/ctx.XXXXXX")
+	cat >"$CTX/Containerfile" <<'CF'
+FROM localhost/nss-subid-busybox:latest
+RUN touch /f /g && chown 22:22 /f && chown 65534:65534 /g && stat -c '%n %u:%g' /f /g
+CF
+	chmod -R a+rX "$CTX"
+}
+
+# wait_userns PID REF: until PID has left the user namespace of process REF
+# (it has run unshare --user).
+wait_userns() {
+	local ref
+	ref=$(readlink "/proc/$2/ns/user")
+	for _ in $(seq 100); do
+		[ "$(readlink "/proc/$1/ns/user" 2>/dev/null)" != "$ref" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # ---------------------------------------------------------------- the fake system
 
 # Defaults for the fake files; a script may set its own before run_tests.

@@ -66,18 +66,6 @@ in_ns() {
 # awk program that collapses the column padding of /proc/PID/[ug]id_map.
 SQUEEZE='{ $1 = $1; print }'
 
-# wait_userns PID REF: until PID has left the user namespace of process REF
-# (it has run unshare --user).
-wait_userns() {
-	local ref i
-	ref=$(readlink "/proc/$2/ns/user")
-	for i in $(seq 100); do
-		[ "$(readlink "/proc/$1/ns/user" 2>/dev/null)" != "$ref" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # chown_ns_root PATH...: make PATH owned by root as seen in the namespace.
 chown_ns_root() {
 	chown -R "$NSROOT:$NSROOT" "$@"
@@ -233,29 +221,6 @@ ns_podman() {
 	[ -f "$h/run/libpod/tmp/pause.pid" ] && xargs -r kill <"$h/run/libpod/tmp/pause.pid" 2>/dev/null
 	rm -f "$h/run/libpod/tmp/pause.pid"
 	return "$rc"
-}
-
-# A busybox root filesystem tarball to import (no registry is reachable)
-# and a build context whose RUN chowns to two subordinate IDs.
-make_rootfs() {
-	local r a
-	r=$(mktemp -d "$W/rootfs.XXXXXX")
-	mkdir -p "$r/bin" "$r/etc" "$r/tmp"
-	cp /bin/busybox "$r/bin/busybox"
-	for a in sh chown ls touch stat id cat; do
-		ln -s busybox "$r/bin/$a"
-	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
-	ROOTFS=$W/rootfs.tar
-	tar -C "$r" -cf "$ROOTFS" .
-	chmod 644 "$ROOTFS"
-	CTX=$(mktemp -d "$W/ctx.XXXXXX")
-	cat >"$CTX/Containerfile" <<'CF'
-FROM localhost/nss-subid-busybox:latest
-RUN touch /f /g && chown 22:22 /f && chown 65534:65534 /g && stat -c '%n %u:%g' /f /g
-CF
-	chmod -R a+rX "$CTX"
 }
 
 # ns_build HOME: import the base image, then build it as UID 1000:0.
