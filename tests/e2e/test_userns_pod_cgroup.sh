@@ -52,18 +52,8 @@ require_cmds getent setpriv unshare nsenter mount umount findmnt awk stat find i
 grep -qw cgroup2 /proc/filesystems || skip "the kernel has no cgroup2 file system"
 unshare --user true 2>/dev/null || skip "cannot create a user namespace (unshare --user true failed)"
 
-# The image's own files: UID 1000 is in none of them.
-FAKE_PASSWD="root:x:0:0:root:/root:/bin/bash
-daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
-nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
-"
-FAKE_GROUP="root:x:0:
-daemon:x:1:
-nogroup:x:65534:
-"
-
-NSROOT=200000 # host UID and GID of root in the namespace
-ENTRY="u1000:x:1000:0:nss_subid synthesized user:/tmp:/bin/sh"
+# The image's own files (UID 1000 is in none of them), NSROOT, ENTRY.
+pod_image
 CGM=/sys/fs/cgroup # the private cgroup2 mount
 HOLDER=
 TOP=

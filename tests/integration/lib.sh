@@ -282,6 +282,22 @@ wait_userns() {
 	return 1
 }
 
+# pod_image: the files of a simulated pod's image, in which UID 1000 is in
+# no file, and the namespace's root (host NSROOT); ENTRY is what nss_subid
+# synthesizes for UID 1000 there.  Call before run_tests.
+pod_image() {
+	FAKE_PASSWD="root:x:0:0:root:/root:/bin/bash
+daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+"
+	FAKE_GROUP="root:x:0:
+daemon:x:1:
+nogroup:x:65534:
+"
+	NSROOT=200000
+	ENTRY="u1000:x:1000:0:nss_subid synthesized user:/tmp:/bin/sh"
+}
+
 # ---------------------------------------------------------------- the fake system
 
 # Defaults for the fake files; a script may set its own before run_tests.

@@ -40,18 +40,8 @@
 require_root
 require_cmds getent setpriv unshare nsenter getsubids newuidmap newgidmap mount umount awk sha256sum
 
-# The image's own files: UID 1000 is in none of them.
-FAKE_PASSWD="root:x:0:0:root:/root:/bin/bash
-daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
-nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
-"
-FAKE_GROUP="root:x:0:
-daemon:x:1:
-nogroup:x:65534:
-"
-
-NSROOT=200000 # host UID and GID of root in the namespace
-ENTRY="u1000:x:1000:0:nss_subid synthesized user:/tmp:/bin/sh"
+# The image's own files (UID 1000 is in none of them), NSROOT, ENTRY.
+pod_image
 
 # in_ns UID GID CMD...: run CMD in the holder's user namespace as UID:GID (as
 # seen there), with no supplementary groups and a clean environment.
