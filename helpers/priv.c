@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libaudit.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "priv.h"
+#include "subid/strutils.h"
 
 void priv_sanitize(int fail_code)
 {
@@ -82,32 +85,18 @@ int priv_caps(const cap_value_t *v, int n, cap_flag_value_t on)
         return r;
 }
 
-static const char *clean(const char *s, char *b, size_t max)
-{
-        size_t i = 0;
-        if (!s)
-                return "(null)";
-        for (; s[i] && i < max; i++)
-                b[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-        if (s[i])
-                memcpy(b + i, "...", 4);
-        else
-                b[i] = '\0';
-        return b;
-}
-
 const char *priv_clean(const char *s)
 {
         static char bufs[6][32];
         static unsigned k;
-        return clean(s, bufs[k++ % 6], 24);
+        return str_printable(s, bufs[k++ % 6], 24);
 }
 
 const char *priv_clean_path(const char *s)
 {
         static char bufs[4][PRIV_CLEAN_PATH_MAX + 4];
         static unsigned k;
-        return clean(s, bufs[k++ % 4], PRIV_CLEAN_PATH_MAX);
+        return str_printable(s, bufs[k++ % 4], PRIV_CLEAN_PATH_MAX);
 }
 
 bool priv_permitted(cap_value_t v)
@@ -129,4 +118,12 @@ void priv_audit(int audit_fd, const char *msg, bool success)
         priv_caps(aw, 1, CAP_SET);
         audit_log_user_message(audit_fd, AUDIT_TRUSTED_APP, msg, NULL, NULL, NULL, success ? 1 : 0);
         priv_caps(aw, 1, CAP_CLEAR);
+}
+
+void priv_vmessage(const char *prog, const char *fmt, va_list ap)
+{
+        fputs(prog, stderr);
+        fputs(": ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
 }

@@ -7,6 +7,7 @@
  * around the one operation that needs them, report with caller-supplied
  * strings made safe, and audit.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <sys/capability.h>
 #include <sys/types.h>
@@ -26,6 +27,10 @@ int priv_caps(const cap_value_t *v, int n, cap_flag_value_t on);
 
 /* A caller-supplied string made safe for one line of output: printable
  * ASCII only, at most 24 bytes ("..." marks a cut).  Rotating buffers. */
+/* "PROG: message" and a newline on stderr: the one line a helper prints
+ * before it exits with an error. */
+void priv_vmessage(const char *prog, const char *fmt, va_list ap);
+
 /* Is v in the permitted set (was the program given its privilege)? */
 bool priv_permitted(cap_value_t v);
 const char *priv_clean(const char *s);

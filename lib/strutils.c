@@ -72,3 +72,17 @@ bool name_is_valid(const char *s)
         }
         return !all_digits;
 }
+
+const char *str_printable(const char *s, char *buf, size_t max)
+{
+        size_t i = 0;
+        if (!s)
+                return "(null)";
+        for (; s[i] && i < max; i++)
+                buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+        if (s[i])
+                memcpy(buf + i, "...", 4);
+        else
+                buf[i] = '\0';
+        return buf;
+}

@@ -70,20 +70,16 @@ struct session {
         char cgroup_rel[32];
 };
 
-/* A caller-supplied string made safe for the log: printable ASCII, at most
- * 64 bytes, the rest replaced. */
+/* A caller-supplied string made safe for the log (lib/strutils.c). */
 struct clean {
-        char s[72];
+        char s[64 + 4];
 };
 static struct clean clean(const char *in)
 {
         struct clean c;
-        size_t i = 0;
-        for (; in && in[i] && i < 64; i++)
-                c.s[i] = (unsigned char)in[i] >= 0x20 && (unsigned char)in[i] < 0x7f ? in[i] : '?';
-        if (in && in[i])
-                c.s[i++] = '+';
-        c.s[i] = '\0';
+        const char *r = str_printable(in, c.s, 64);
+        if (r != c.s)
+                snprintf(c.s, sizeof(c.s), "%s", r);
         return c;
 }
 

@@ -31,5 +31,13 @@ static inline bool name_char_ok(char c)
  */
 bool name_is_valid(const char *s);
 
+/*
+ * A caller-supplied string made safe for a message or log line: at most max
+ * bytes of it, each byte outside printable ASCII replaced by '?', and "..."
+ * appended when it was longer.  buf holds max + 4 bytes.  Returns buf, or
+ * "(null)".
+ */
+const char *str_printable(const char *s, char *buf, size_t max);
+
 /* Length-limited strlen: returns max+1 if s is longer than max. */
 size_t strlen_max(const char *s, size_t max);

@@ -620,6 +620,44 @@ static void test_strlen_max_no_overread(void **state)
         CHECK_DONE();
 }
 
+/* Caller strings in messages: printable ASCII only, bounded, "..." if cut. */
+static void test_str_printable(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *in;
+                size_t max;
+                const char *want;
+        } rows[] = {
+                { "", 8, "" },
+                { "abc", 8, "abc" },
+                { "12345678", 8, "12345678" },
+                { "123456789", 8, "12345678..." },
+                { "a\nb", 8, "a?b" },
+                { "a\rb\tc", 8, "a?b?c" },
+                { "\x1b[31m", 8, "?[31m" },
+                { "caf\xc3\xa9", 8, "caf??" },
+                { "\x7f\xff", 8, "??" },
+                { "line1\nline2", 5, "line1..." },
+                { "x", 0, "..." },
+        };
+        char buf[16];
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+                memset(buf, 'Z', sizeof(buf));
+                assert_string_equal(str_printable(rows[i].in, buf, rows[i].max), rows[i].want);
+        }
+        assert_string_equal(str_printable(NULL, buf, 8), "(null)");
+        /* Never more than max + 4 bytes written. */
+        char big[300];
+        memset(big, 'q', sizeof(big) - 1);
+        big[sizeof(big) - 1] = '\0';
+        char wide[32];
+        memset(wide, 'Z', sizeof(wide));
+        str_printable(big, wide, 12);
+        assert_int_equal(strlen(wide), 15);
+        assert_int_equal(wide[16], 'Z');
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -636,6 +674,7 @@ int main(void)
                 cmocka_unit_test(test_name_char_ok),
                 cmocka_unit_test(test_strlen_max),
                 cmocka_unit_test(test_strlen_max_no_overread),
+                cmocka_unit_test(test_str_printable),
         };
         UT_RUN(tests);
 }
