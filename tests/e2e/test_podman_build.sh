@@ -60,11 +60,7 @@ all_checks() {
 
 	echo "# before: no module, no subid in nsswitch.conf, shadow's helpers"
 	use_lib off
-	L=$(new_layer before)
-	write_file "$L/nsswitch.conf" 644 "passwd: files
-group: files
-shadow: files
-"
+	L=$(before_layer before)
 	use_etc "$L"
 	new_home
 	run build_in "$PH"

@@ -382,6 +382,19 @@ new_layer() {
 	printf '%s\n' "$d"
 }
 
+# before_layer NAME: print the path of a new /etc layer whose nsswitch.conf
+# names no nss_subid source: the system before the package.
+before_layer() {
+	local d
+	d=$(new_layer "$1")
+	write_file "$d/nsswitch.conf" 644 "passwd: files
+group: files
+shadow: files
+hosts: files
+"
+	printf '%s\n' "$d"
+}
+
 # use_etc [LAYER]: (re)mount /etc as LAYER over $O/base over the real /etc.
 # Remounting (not editing a mounted layer) because overlayfs leaves changes to
 # its lower layers undefined.  The lazy unmount lets "/etc" in the new

@@ -47,11 +47,7 @@ all_checks() {
 
 	echo "# before: no module, nsswitch.conf without subid"
 	use_lib off
-	L=$(new_layer before)
-	write_file "$L/nsswitch.conf" 644 "passwd: files
-group: files
-shadow: files
-"
+	L=$(before_layer before)
 	use_etc "$L"
 	expect_fail "before: the user is unknown (getent passwd)" 2 as_user getent passwd "$U"
 	expect_eq "before: podman unshare uid_map is the single-ID map" "0 $U 1" podman_map uid_map

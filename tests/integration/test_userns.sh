@@ -238,12 +238,7 @@ checks_nested_build() {
 	make_rootfs
 
 	echo "# nested podman build, before: no subid in nsswitch.conf, no module"
-	L=$(new_layer build-before)
-	write_file "$L/nsswitch.conf" 644 "passwd: files
-group: files
-shadow: files
-hosts: files
-"
+	L=$(before_layer build-before)
 	chown_ns_root "$L"
 	use_etc "$L"
 	use_lib off
