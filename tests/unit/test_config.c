@@ -589,6 +589,33 @@ static const struct bad_row bad_rows[] = {
         { "subid-names yes\nsubid-names no\n", 2 },
         /* error is on the right line among good ones */
         { "users self\nname u%u\ngid 0\ngecos x\nhome /\nshell /bin/sh\nsubids files\nsubid-names yes\ngid 1\n", 9 },
+        /* cgroup-parent: one plain absolute path, at most 8, no repeats */
+        { "cgroup-parent\n", 1 },
+        { "cgroup-parent relative/path\n", 1 },
+        { "cgroup-parent /\n", 1 },
+        { "cgroup-parent /sys/fs/cgroup/\n", 1 },
+        { "cgroup-parent /sys//fs\n", 1 },
+        { "cgroup-parent /sys/./fs\n", 1 },
+        { "cgroup-parent /sys/../etc\n", 1 },
+        { "cgroup-parent /sys/fs/.\n", 1 },
+        { "cgroup-parent /sys/fs/..\n", 1 },
+        { "cgroup-parent /a /b\n", 1 },
+        { "cgroup-parent /sys/fs/cgroup/a:b\n", 1 },
+        { "cgroup-parent /a\ncgroup-parent /a\n", 2 },
+        { "cgroup-parent /a\ncgroup-parent /b\ncgroup-parent /c\ncgroup-parent /d\ncgroup-parent /e\n"
+          "cgroup-parent /f\ncgroup-parent /g\ncgroup-parent /h\ncgroup-parent /i\n", 9 },
+        { "cgroup-parent /" PATH129 "\n", 1 },
+        /* cgroup-depth: decimal 1..16, once */
+        { "cgroup-depth\n", 1 },
+        { "cgroup-depth 0\n", 1 },
+        { "cgroup-depth 17\n", 1 },
+        { "cgroup-depth -1\n", 1 },
+        { "cgroup-depth +2\n", 1 },
+        { "cgroup-depth 02\n", 1 },
+        { "cgroup-depth 0x2\n", 1 },
+        { "cgroup-depth 4294967298\n", 1 },
+        { "cgroup-depth 2 3\n", 1 },
+        { "cgroup-depth 2\ncgroup-depth 3\n", 2 },
 };
 
 static void test_config_parse_bad(void **state)
@@ -610,6 +637,27 @@ static void test_config_parse_bad(void **state)
                         CHECK(err.line == (unsigned)r->line, "config_parse(%s): err.line %u, want %d (%s)", esc(r->text),
                               err.line, r->line, esc_n(err.msg, strnlen(err.msg, sizeof(err.msg))));
         }
+        CHECK_DONE();
+}
+
+/* cgroup directives: none by default, kept in order, depth as given. */
+static void test_config_cgroup(void **state)
+{
+        (void)state;
+        struct subid_config c;
+        struct config_error err;
+        const char *t = "cgroup-parent /sys/fs/cgroup/pods\ncgroup-parent /sys/fs/cgroup/b@c-d.e_f\ncgroup-depth 16\n";
+
+        config_defaults(&c);
+        CHECK(c.n_cgroup_parents == 0 && c.cgroup_depth == 2, "defaults: %zu parents, depth %u", c.n_cgroup_parents,
+              c.cgroup_depth);
+        CHECK(parse_text(t, strlen(t), &c, &err) == 0, "parse: %s", err.msg);
+        CHECK(c.n_cgroup_parents == 2 && strcmp(c.cgroup_parents[0], "/sys/fs/cgroup/pods") == 0 &&
+                      strcmp(c.cgroup_parents[1], "/sys/fs/cgroup/b@c-d.e_f") == 0 && c.cgroup_depth == 16,
+              "parsed: %zu parents, depth %u", c.n_cgroup_parents, c.cgroup_depth);
+        t = "cgroup-depth 1\n";
+        CHECK(parse_text(t, strlen(t), &c, &err) == 0 && c.cgroup_depth == 1 && c.n_cgroup_parents == 0,
+              "depth 1 alone");
         CHECK_DONE();
 }
 
@@ -1013,6 +1061,7 @@ int main(void)
                 cmocka_unit_test(test_config_parse_good),
                 cmocka_unit_test(test_config_name_prefix_tail),
                 cmocka_unit_test(test_config_parse_bad),
+                cmocka_unit_test(test_config_cgroup),
                 cmocka_unit_test(test_config_parse_good_then_bad),
                 cmocka_unit_test(test_config_users_max),
                 cmocka_unit_test(test_config_lines_recorded),

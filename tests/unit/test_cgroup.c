@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Unit tests for the pure part of lib/cgroup.c: cg_relpath_valid,
+ * cg_parent_allowed, cg_split, cg_owner_allowed.  (cg_apply works on a real
+ * cgroup2 file system: tests/integration/test_cgroup.sh.) */
+#include <errno.h>
+
+#include "subid/cgroup.h"
+#include "ut_common.h"
+
+static void test_relpath_hostile(void **state)
+{
+        (void)state;
+        char c64[65], c65[66], deep[CG_MAX_REL + 2];
+        memset(c64, 'a', 64);
+        c64[64] = '\0';
+        memset(c65, 'a', 65);
+        c65[65] = '\0';
+        for (size_t i = 0; i < sizeof(deep) - 1; i++)
+                deep[i] = i % 2 ? '/' : 'a';
+        deep[sizeof(deep) - 1] = '\0';
+        const char *bad[] = {
+                NULL, "", "/", "/a", "a/", "a//b", "//", ".", "..", "a/.", "a/..", "./a", "../a", "a/../b",
+                "cgroup.procs", "cgroup.subtree_control", "a/cgroup.kill", "cgroup.", "a b", "a\nb", "a\tb",
+                "a\\b", "a*", "a?", "a$b", "a;b", "a%b", "caf\xc3\xa9", "\x7f", "a\x01", c65, "a/b/c", deep,
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(bad); i++)
+                CHECK(cg_relpath_valid(bad[i], 2) == -EINVAL, "cg_relpath_valid(%s, 2) accepted",
+                      bad[i] ? esc(bad[i]) : "NULL");
+        CHECK_DONE();
+}
+
+static void test_relpath_good(void **state)
+{
+        (void)state;
+        char c64[65];
+        memset(c64, 'z', 64);
+        c64[64] = '\0';
+        const struct {
+                const char *rel;
+                unsigned depth;
+        } good[] = {
+                { "a", 1 },        { "user-1000590000", 1 }, { "A-Z_0.9:x@y", 1 }, { "a/b", 2 },
+                { "a/b/c", 3 },    { "...", 1 },             { ".a", 1 },          { "a..b", 1 },
+                { "cgroup", 1 },   { "cgroupX.procs", 1 },   { c64, 1 },           { "a/b", 16 },
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(good); i++) {
+                CHECK(cg_relpath_valid(good[i].rel, good[i].depth) == 0, "cg_relpath_valid(%s, %u) refused",
+                      esc(good[i].rel), good[i].depth);
+                if (good[i].depth > 1 && strchr(good[i].rel, '/'))
+                        CHECK(cg_relpath_valid(good[i].rel, 1) == -EINVAL, "cg_relpath_valid(%s, 1): depth ignored",
+                              esc(good[i].rel));
+        }
+        CHECK_DONE();
+}
+
+static void two_parents(struct subid_config *c)
+{
+        config_defaults(c);
+        snprintf(c->cgroup_parents[0], sizeof(c->cgroup_parents[0]), "/sys/fs/cgroup/pods");
+        snprintf(c->cgroup_parents[1], sizeof(c->cgroup_parents[1]), "/cg/x");
+        c->n_cgroup_parents = 2;
+}
+
+static void test_parents(void **state)
+{
+        (void)state;
+        struct subid_config c;
+        const char *parent = NULL, *rel = NULL;
+
+        config_defaults(&c);
+        CHECK(!cg_parent_allowed(&c, "/sys/fs/cgroup"), "a parent allowed by default");
+        CHECK(cg_split(&c, "/sys/fs/cgroup/a", &parent, &rel) == -EACCES, "split with no parents");
+
+        two_parents(&c);
+        CHECK(cg_parent_allowed(&c, "/sys/fs/cgroup/pods") && cg_parent_allowed(&c, "/cg/x"), "configured parents");
+        const char *no[] = { NULL, "", "/", "/sys/fs/cgroup", "/sys/fs/cgroup/pods/", "/sys/fs/cgroup/podsX",
+                             "/sys/fs/cgroup/pods/a", "/cg/x/..", "/cg//x", "/CG/X" };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(no); i++)
+                CHECK(!cg_parent_allowed(&c, no[i]), "cg_parent_allowed(%s)", no[i] ? esc(no[i]) : "NULL");
+
+        CHECK(cg_split(&c, "/sys/fs/cgroup/pods/web/x", &parent, &rel) == 0 &&
+                      strcmp(parent, "/sys/fs/cgroup/pods") == 0 && strcmp(rel, "web/x") == 0,
+              "split pods/web/x");
+        CHECK(cg_split(&c, "/cg/x/y", &parent, &rel) == 0 && strcmp(parent, "/cg/x") == 0 && strcmp(rel, "y") == 0,
+              "split /cg/x/y");
+        const char *nosplit[] = { NULL, "/sys/fs/cgroup/pods", "/sys/fs/cgroup/pods/", "/sys/fs/cgroup/podsX/a",
+                                  "/cg/xy", "/cg", "sys/fs/cgroup/pods/a", "/sys/fs/cgroup/other/pods/a" };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(nosplit); i++)
+                CHECK(cg_split(&c, nosplit[i], &parent, &rel) == -EACCES, "cg_split(%s) accepted",
+                      nosplit[i] ? esc(nosplit[i]) : "NULL");
+        /* What follows the parent is checked by cg_relpath_valid. */
+        CHECK(cg_split(&c, "/cg/x/../../etc", &parent, &rel) == 0 && cg_relpath_valid(rel, 16) == -EINVAL,
+              "a '..' below the parent survives the split but not the path check");
+        CHECK_DONE();
+}
+
+static void test_owner(void **state)
+{
+        (void)state;
+        struct idset su, sg;
+        const uint32_t me = 1000590000, mygid = 0;
+        idset_init(&su);
+        idset_init(&sg);
+        assert_int_equal(idset_append(&su, 100000, 65536), 0);
+        assert_int_equal(idset_append(&sg, 100000, 65536), 0);
+
+        const struct {
+                uint32_t uid, gid;
+                bool ok;
+        } rows[] = {
+                { me, UINT32_MAX, true },        { me, mygid, true },          { 100000, UINT32_MAX, true },
+                { 165535, 165535, true },        { 100021, 100021, true },     { 100021, mygid, true },
+                { 99999, UINT32_MAX, false },    { 165536, UINT32_MAX, false }, { 0, UINT32_MAX, false },
+                { 0, 0, false },                 { UINT32_MAX, UINT32_MAX, false }, { me + 1, UINT32_MAX, false },
+                { me, 1, false },                { me, 99999, false },        { me, 165536, false },
+                { 100021, 1000, false },
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(rows); i++)
+                CHECK(cg_owner_allowed(me, mygid, &su, &sg, rows[i].uid, rows[i].gid) == rows[i].ok,
+                      "owner %u group %u: want %s", rows[i].uid, rows[i].gid, rows[i].ok ? "allowed" : "refused");
+        /* GID 0 is allowed only as the caller's own GID, never as a subordinate one. */
+        CHECK(!cg_owner_allowed(5000, 5000, &su, &sg, 5000, 0), "GID 0 for a caller whose GID is 5000");
+        /* No granted sets: only the caller itself. */
+        CHECK(cg_owner_allowed(me, mygid, NULL, NULL, me, mygid), "self without grants");
+        CHECK(!cg_owner_allowed(me, mygid, NULL, NULL, 100000, UINT32_MAX), "a subordinate UID without grants");
+        CHECK(!cg_owner_allowed(0, 0, &su, &sg, 0, 0), "root delegating to root");
+        CHECK_DONE();
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_relpath_hostile),
+                cmocka_unit_test(test_relpath_good),
+                cmocka_unit_test(test_parents),
+                cmocka_unit_test(test_owner),
+        };
+        UT_RUN(tests);
+}
