@@ -60,11 +60,9 @@ __attribute__((format(printf, 4, 5), noreturn)) static void die(const struct req
                                                                  const char *fmt, ...)
 {
         va_list ap;
-        fputs(PROG ": ", stderr);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        priv_vmessage(PROG, fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
         if (rq)
                 audit(rq, false, reason);
         exit(code);
