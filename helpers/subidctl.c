@@ -150,7 +150,7 @@ static bool show_entity(const struct sys_input *si, const struct owner *o, const
                 if (si->in.kind == KIND_GID)
                         printf("%s  %s:x:%u:\n", label, name, o->uid);
                 else
-                        printf("%s  %s:x:%u:%u:%s:%s:%s\n", label, name, o->uid, si->cfg.gid, si->cfg.gecos,
+                        printf("%s  %s:x:%u:%u:%s:%s:%s\n", label, name, o->uid, policy_primary_gid(&si->in, o->uid), si->cfg.gecos,
                                si->cfg.home, si->cfg.shell);
                 ok = true;
         } else if (files && colon_db_has_id(files, o->uid)) {

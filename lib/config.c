@@ -13,7 +13,6 @@ void config_defaults(struct subid_config *cfg)
         memset(cfg, 0, sizeof(*cfg));
         cfg->users_self = true;
         strcpy(cfg->name_prefix, "u");
-        cfg->gid = 0;
         strcpy(cfg->gecos, DEFAULT_GECOS);
         strcpy(cfg->home, DEFAULT_HOME);
         strcpy(cfg->shell, DEFAULT_SHELL);
@@ -259,11 +258,10 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
                                 return fail(err, line, "name: expected one argument");
                         r = parse_template(tok[1], cfg, line, err);
                 } else if (strcmp(d, "gid") == 0) {
-                        single = S_GID;
-                        if (nt != 2)
-                                return fail(err, line, "gid: expected one argument");
-                        if (parse_u32(tok[1], &cfg->gid) < 0 || cfg->gid == UINT32_MAX)
-                                return fail(err, line, "gid: '%.40s' is not a valid decimal GID", tok[1]);
+                        /* A fixed primary GID let newgrp/sg hand that group
+                         * (gid 0 by default) to every synthesized user. */
+                        return fail(err, line, "gid: no longer supported: a synthesized user's primary GID is the "
+                                               "caller's own real GID, or its private group (see nss_subid.conf(5))");
                 } else if (strcmp(d, "gecos") == 0) {
                         single = S_GECOS;
                         if (nt < 2)
@@ -283,7 +281,7 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
                                        err);
                 } else if (strcmp(d, "subids") == 0) {
                         if (nt < 2)
-                                return fail(err, line, "subids: expected files, userns, pool BASE COUNT or none");
+                                return fail(err, line, "subids: expected files, userns [all|no-accounts], pool BASE COUNT or none");
                         if (!seen_subids) {
                                 cfg->src_files = cfg->src_userns = cfg->src_pool = false;
                                 seen_subids = true;
@@ -294,8 +292,12 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
                         } else if (strcmp(s, "files") == 0 && nt == 2) {
                                 cfg->src_files = true;
                                 source_line = line;
-                        } else if (strcmp(s, "userns") == 0 && nt == 2) {
+                        } else if (strcmp(s, "userns") == 0 && (nt == 2 || (nt == 3 && (strcmp(tok[2], "all") == 0 ||
+                                                                                       strcmp(tok[2], "no-accounts") == 0)))) {
+                                if (cfg->src_userns)
+                                        return fail(err, line, "duplicate 'subids userns'");
                                 cfg->src_userns = true;
+                                cfg->userns_no_accounts = nt == 3 && tok[2][0] == 'n';
                                 source_line = line;
                         } else if (strcmp(s, "pool") == 0) {
                                 single = S_POOL;

@@ -20,6 +20,31 @@ const char *source_name(enum subid_source s)
         return "?";
 }
 
+static bool known(const struct policy_input *in, enum subid_kind k, uint32_t id)
+{
+        if (k == KIND_UID && id == in->caller_uid)
+                return in->caller_known;
+        return in->id_known && in->id_known(in, k, id);
+}
+
+static uint64_t users_slots(const struct subid_config *cfg)
+{
+        uint64_t n = 0;
+        for (size_t i = 0; i < cfg->n_users; i++)
+                n += cfg->users[i].count;
+        return n;
+}
+
+/* `self`'s slot: the OpenShift project block its UID is the first UID of. */
+static uint64_t self_slot(const struct subid_config *cfg, uint32_t uid)
+{
+        uint32_t k;
+        if (uid < SELF_UID_FIRST || (uid - SELF_UID_FIRST) % SELF_UID_STRIDE != 0)
+                return POOL_NO_SLOT;
+        k = (uid - SELF_UID_FIRST) / SELF_UID_STRIDE;
+        return k < SELF_UID_BLOCKS ? users_slots(cfg) + k : POOL_NO_SLOT;
+}
+
 bool policy_is_user(const struct policy_input *in, uint32_t uid, uint64_t *slot)
 {
         const struct subid_config *cfg = in->cfg;
@@ -30,6 +55,9 @@ bool policy_is_user(const struct policy_input *in, uint32_t uid, uint64_t *slot)
         for (size_t i = 0; i < cfg->n_users; i++) {
                 const struct users_range *u = &cfg->users[i];
                 if (uid >= u->first && (uint64_t)uid < (uint64_t)u->first + u->count) {
+                        /* A directory (sssd, LDAP) or systemd user is theirs, not ours. */
+                        if (known(in, KIND_UID, uid))
+                                return false;
                         if (slot)
                                 *slot = base + (uid - u->first);
                         return true;
@@ -38,7 +66,7 @@ bool policy_is_user(const struct policy_input *in, uint32_t uid, uint64_t *slot)
         }
         if (cfg->users_self && uid == in->caller_uid && !in->caller_known) {
                 if (slot)
-                        *slot = base;
+                        *slot = self_slot(cfg, uid);
                 return true;
         }
         return false;
@@ -55,11 +83,42 @@ static bool pool_slot_uid(const struct policy_input *in, uint64_t slot, uint32_t
                 }
                 slot -= cfg->users[i].count;
         }
-        if (slot == 0 && cfg->users_self && !in->caller_known && in->caller_uid != 0) {
-                *uid = in->caller_uid;
-                return true;
+        if (slot < SELF_UID_BLOCKS && cfg->users_self) {
+                *uid = SELF_UID_FIRST + (uint32_t)slot * SELF_UID_STRIDE;
+                return *uid == in->caller_uid && !in->caller_known;
         }
         return false;
+}
+
+/* The pool block of a slot: whole, below 4294967295, clear of every
+ * `users` range and (for `self` slots) of OpenShift's UID space, whose
+ * IDs are other pods' own UIDs on the same node. */
+static bool pool_block(const struct subid_config *cfg, uint64_t slot, struct idrange *blk)
+{
+        uint64_t off;
+        if (slot == POOL_NO_SLOT || __builtin_mul_overflow(slot, (uint64_t)cfg->pool_count, &off) ||
+            off > ID_LIMIT || !idrange_valid((uint64_t)cfg->pool_base + off, cfg->pool_count))
+                return false;
+        blk->start = cfg->pool_base + off;
+        blk->count = cfg->pool_count;
+        for (size_t i = 0; i < cfg->n_users; i++) {
+                struct idrange u = { cfg->users[i].first, cfg->users[i].count };
+                if (idrange_overlaps(blk, &u))
+                        return false;
+        }
+        if (slot >= users_slots(cfg)) {
+                struct idrange self = { SELF_UID_FIRST, (uint64_t)SELF_UID_BLOCKS * SELF_UID_STRIDE };
+                if (idrange_overlaps(blk, &self))
+                        return false;
+        }
+        return true;
+}
+
+uint32_t policy_primary_gid(const struct policy_input *in, uint32_t uid)
+{
+        if (uid == in->caller_uid)
+                return in->caller_gid;
+        return known(in, KIND_GID, uid) ? OVERFLOW_GID : uid;
 }
 
 static int add(struct grants *out, uint64_t start, uint64_t count, enum subid_source src, unsigned line)
@@ -110,11 +169,41 @@ static int files_ranges(const struct policy_input *in, const struct owner *o, st
         return 0;
 }
 
-static int userns_ranges(const struct policy_input *in, struct grants *out)
+/*
+ * A namespace made to isolate (a pod: `0 200000 65536`) maps its IDs to
+ * parent IDs that are nobody's there.  One that maps an ID to itself
+ * (systemd PrivateUsers=identity, nspawn --private-users=identity, a
+ * partial identity) or any ID but its root to a parent ID below 65536 (the
+ * parent's own accounts: system users, login users, systemd's dynamic
+ * users, nobody) shares the parent's IDs: becoming such an ID in a nested
+ * namespace is becoming that account outside.  Such a namespace grants
+ * nothing.
+ */
+static bool map_shares_parent_ids(const struct idmap *m)
 {
-        struct idset s;
+        for (size_t i = 0; i < m->n; i++) {
+                const struct idmap_extent *e = &m->e[i];
+                uint64_t in = e->inside, out = e->outside, c = e->count;
+                if (in == out)
+                        return true;
+                if (in == 0) { /* the namespace's root is never granted */
+                        in++, out++, c--;
+                }
+                if (c > 0 && out < 65536)
+                        return true;
+        }
+        return false;
+}
+
+static int userns_ranges(const struct policy_input *in, struct grants *out, const char **why)
+{
+        static __thread struct idset s;
         int r;
 
+        if (map_shares_parent_ids(in->map)) {
+                *why = "the user namespace maps IDs to themselves or to the parent's accounts (below 65536)";
+                return 0;
+        }
         r = idmap_inside_set(in->map, &s);
         if (r < 0)
                 return r;
@@ -122,9 +211,63 @@ static int userns_ranges(const struct policy_input *in, struct grants *out)
          * ID, and 0 is root of the namespace: neither is ever granted. */
         if ((r = idset_subtract(&s, 0, 1)) < 0 || (r = idset_subtract(&s, in->caller_id, 1)) < 0)
                 return r;
+        if (in->cfg->userns_no_accounts && in->accounts)
+                for (size_t i = 0; i < in->accounts->n; i++)
+                        if ((r = idset_subtract(&s, in->accounts->e[i].id, 1)) < 0)
+                                return r;
         for (size_t i = 0; i < s.n; i++)
                 if ((r = add(out, s.r[i].start, s.r[i].count, SRC_USERNS, 0)) < 0)
                         return r;
+        return 0;
+}
+
+struct foreign {
+        const struct owner *o;
+        const char *uidstr;
+        struct idset *s;
+        int err;
+};
+
+static int cut_foreign(const struct colon_entry *e, void *ctx)
+{
+        struct foreign *f = ctx;
+        if (line_matches(e, f->o, f->uidstr))
+                return 0;
+        f->err = idset_subtract(f->s, e->id, e->count);
+        return f->err < 0;
+}
+
+/*
+ * Remove from the dynamic grants out->g[from..] every ID that an
+ * /etc/subuid (/etc/subgid) line gives another owner: whatever a source
+ * computes, it never hands out IDs the files already gave someone else.
+ */
+static int drop_foreign(const struct policy_input *in, const struct owner *o, struct grants *out, size_t from)
+{
+        static __thread struct grants dyn;
+        static __thread struct idset s;
+        const struct colon_db *db = subdb_of(in);
+        char uidstr[16] = "";
+        int r;
+
+        if (!db || out->n == from)
+                return 0;
+        if (o->has_uid)
+                snprintf(uidstr, sizeof(uidstr), "%u", o->uid);
+        dyn.n = out->n - from;
+        memcpy(dyn.g, out->g + from, dyn.n * sizeof(dyn.g[0]));
+        out->n = from;
+        for (size_t i = 0; i < dyn.n; i++) {
+                struct foreign f = { o, uidstr, &s, 0 };
+                idset_init(&s);
+                if ((r = idset_append(&s, dyn.g[i].r.start, dyn.g[i].r.count)) < 0)
+                        return r;
+                if (colon_db_each_overlap(db, dyn.g[i].r.start, dyn.g[i].r.count, cut_foreign, &f) && f.err < 0)
+                        return f.err;
+                for (size_t j = 0; j < s.n; j++)
+                        if ((r = add(out, s.r[j].start, s.r[j].count, dyn.g[i].src, dyn.g[i].line)) < 0)
+                                return r;
+        }
         return 0;
 }
 
@@ -144,6 +287,7 @@ int policy_owner_ranges(const struct policy_input *in, const struct owner *o, st
                 return 0;
         }
         if (o->has_uid && policy_is_user(in, o->uid, &slot)) {
+                struct idrange blk;
                 if (in->in_userns) {
                         if (!cfg->src_userns)
                                 *why = "in a user namespace, but 'subids userns' is not configured";
@@ -151,21 +295,27 @@ int policy_owner_ranges(const struct policy_input *in, const struct owner *o, st
                                 *why = "userns ranges go only to the caller itself";
                         else if (!in->map)
                                 *why = "the user namespace's map could not be read";
-                        else if ((r = userns_ranges(in, out)) < 0)
+                        else if ((r = userns_ranges(in, out, why)) < 0)
                                 return r;
-                } else if (cfg->src_pool) {
-                        struct config_error err;
-                        if (config_validate_for_caller(cfg, in->caller_uid, &err) < 0 ||
-                            config_validate_for_caller(cfg, in->caller_id, &err) < 0)
-                                *why = "the pool contains the caller's own ID";
-                        else if ((r = add(out, cfg->pool_base + slot * cfg->pool_count, cfg->pool_count, SRC_POOL,
-                                          cfg->pool_line)) < 0)
-                                return r;
-                } else {
+                } else if (!cfg->src_pool) {
                         *why = "in the initial user namespace and no 'subids pool' is configured";
+                } else if (slot == POOL_NO_SLOT) {
+                        *why = "'users self' gets a pool block only as the first UID of an OpenShift project block "
+                               "(1000000000 + 10000*k); list the UID in a 'users' range";
+                } else if (!pool_block(cfg, slot, &blk)) {
+                        *why = "this UID's pool block does not fit below 4294967295 clear of the 'users' ranges "
+                               "and OpenShift's UIDs";
+                } else if (idrange_contains(&blk, in->caller_uid) || idrange_contains(&blk, in->caller_id)) {
+                        *why = "the pool contains the caller's own ID";
+                } else if ((r = add(out, blk.start, blk.count, SRC_POOL, cfg->pool_line)) < 0) {
+                        return r;
                 }
+                if (out->n > 0 && (r = drop_foreign(in, o, out, 0)) < 0)
+                        return r;
                 if (out->n > 0)
                         return 0;
+                if (!*why)
+                        *why = "every ID of this source belongs to another owner's line in the subordinate ID file";
         } else if (o->has_uid && o->uid == 0) {
                 *why = "UID 0 is not covered by 'users'";
         }
@@ -264,6 +414,7 @@ int policy_find_owners(const struct policy_input *in, uint64_t id, struct owner_
                 return 0;
         if (cfg->src_pool && !in->in_userns && id >= cfg->pool_base) {
                 uint64_t slot = (id - cfg->pool_base) / cfg->pool_count;
+                /* holds() below confirms it: the block may be cut or refused. */
                 uint32_t uid;
                 if (pool_slot_uid(in, slot, &uid)) {
                         cand[nc] = (struct owner_ref){ .has_uid = true, .uid = uid };
@@ -366,6 +517,8 @@ int policy_user_entity(const struct policy_input *in, const struct colon_db *fil
                 return no(why, "ID 0 and 4294967295 are never synthesized");
         if (files && colon_db_has_id(files, id))
                 return no(why, "the ID is in the files database");
+        if (known(in, in->kind, id))
+                return no(why, "another NSS source knows the ID");
         if (!policy_is_user(in, id, NULL))
                 return no(why, "the ID is not covered by 'users'");
         if (name_for_id(in->cfg, id, name, namesz) < 0)
@@ -386,6 +539,8 @@ int policy_subid_entity(const struct policy_input *in, const struct colon_db *fi
                 return no(why, "ID 0 and 4294967295 are never synthesized");
         if (files && colon_db_has_id(files, id))
                 return no(why, "the ID is in the files database");
+        if (known(in, in->kind, id))
+                return no(why, "another NSS source knows the ID");
         if (policy_subid_name(in, id, name, namesz) < 0)
                 return no(why, "not a subordinate ID of exactly one owner");
         if (files && colon_db_has_name(files, name))

@@ -60,6 +60,36 @@ static bool parse_line(char *s, enum colon_format fmt, struct colon_entry *e)
         return true;
 }
 
+static int span_cmp(const void *a, const void *b)
+{
+        const struct colon_span *x = a, *y = b;
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int build_spans(struct colon_db *db)
+{
+        uint64_t m = 0;
+        if (db->n == 0)
+                return 0;
+        db->spans = calloc(db->n, sizeof(*db->spans));
+        if (!db->spans)
+                return -ENOMEM;
+        for (size_t i = 0; i < db->n; i++) {
+                db->spans[i].start = db->e[i].id;
+                db->spans[i].end = (uint64_t)db->e[i].id + db->e[i].count;
+                db->spans[i].idx = i;
+        }
+        qsort(db->spans, db->n, sizeof(*db->spans), span_cmp);
+        for (size_t i = 0; i < db->n; i++) {
+                if (db->spans[i].end > m)
+                        m = db->spans[i].end;
+                db->spans[i].maxend = m;
+        }
+        return 0;
+}
+
 int colon_db_parse(const char *text, size_t len, enum colon_format fmt, struct colon_db *db)
 {
         size_t lines = 1, cap;
@@ -99,6 +129,10 @@ int colon_db_parse(const char *text, size_t len, enum colon_format fmt, struct c
                 }
                 p = le + 1;
         }
+        if (fmt == COLON_SUBID && build_spans(db) < 0) {
+                colon_db_free(db);
+                return -ENOMEM;
+        }
         return 0;
 }
 
@@ -106,6 +140,7 @@ void colon_db_free(struct colon_db *db)
 {
         free(db->text);
         free(db->e);
+        free(db->spans);
         memset(db, 0, sizeof(*db));
 }
 
@@ -123,4 +158,31 @@ bool colon_db_has_id(const struct colon_db *db, uint32_t id)
                 if (db->e[i].id == id)
                         return true;
         return false;
+}
+
+int colon_db_each_overlap(const struct colon_db *db, uint64_t start, uint64_t count,
+                          int (*fn)(const struct colon_entry *e, void *ctx), void *ctx)
+{
+        uint64_t end = start + count;
+        size_t lo = 0, hi = db->n;
+
+        if (!db->spans || count == 0)
+                return 0;
+        /* First span starting at or after end: every candidate is before it. */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (db->spans[mid].start < end)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        /* Walk back while some earlier span may still reach start. */
+        for (size_t i = lo; i-- > 0 && db->spans[i].maxend > start;) {
+                if (db->spans[i].end > start) {
+                        int r = fn(&db->e[db->spans[i].idx], ctx);
+                        if (r)
+                                return r;
+                }
+        }
+        return 0;
 }

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <nss.h>
 #include <pwd.h>
 #include <stddef.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +15,7 @@
 #include <unistd.h>
 
 #include "subid/names.h"
+#include "subid/nsswitch.h"
 #include "subid/strutils.h"
 #include "subid/sysinfo.h"
 
@@ -397,6 +402,210 @@ out:
         return r;
 }
 
+/*
+ * "Does an NSS source other than subid know this ID?"  glibc calls our
+ * module from inside getpwuid_r(), so asking getpwuid_r() again would ask
+ * us again (and, in the libsubid plugin, another copy of us that no flag
+ * here reaches).  Instead the services listed for the database in
+ * nsswitch.conf are asked one by one: `files` through our own snapshot,
+ * every other one (sss, ldap, systemd, compat, ...) by calling its module's
+ * entry point directly, as glibc would; `subid` is skipped.  A module that
+ * calls back into getpwuid_r() on this thread reaches our entry points
+ * with nss_depth set, and they answer NOTFOUND at once.
+ */
+static __thread unsigned nss_depth;
+
+bool sys_nss_reentered(void)
+{
+        return nss_depth > 0;
+}
+
+typedef enum nss_status (*pwuid_fn)(uid_t, struct passwd *, char *, size_t, int *);
+typedef enum nss_status (*grgid_fn)(gid_t, struct group *, char *, size_t, int *);
+
+static pthread_mutex_t mod_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nssmod {
+        char name[NSS_SERVICE_MAX + 1];
+        bool tried;
+        pwuid_fn pw;
+        grgid_fn gr;
+} mods[NSS_SERVICES_MAX * 2];
+
+/* The module's two entry points, loaded once per process (never closed:
+ * glibc keeps its modules loaded too). */
+static struct nssmod *module(const char *name)
+{
+        struct nssmod *m = NULL;
+        pthread_mutex_lock(&mod_lock);
+        for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]) && !m; i++) {
+                if (mods[i].tried && strcmp(mods[i].name, name) == 0)
+                        m = &mods[i];
+                else if (!mods[i].tried) {
+                        char so[NSS_SERVICE_MAX + 32], sym[NSS_SERVICE_MAX + 32];
+                        void *h;
+                        m = &mods[i];
+                        strcpy(m->name, name);
+                        m->tried = true;
+                        snprintf(so, sizeof(so), "libnss_%s.so.2", name);
+                        h = dlopen(so, RTLD_LAZY | RTLD_LOCAL);
+                        if (h) {
+                                snprintf(sym, sizeof(sym), "_nss_%s_getpwuid_r", name);
+                                m->pw = (pwuid_fn)(uintptr_t)dlsym(h, sym);
+                                snprintf(sym, sizeof(sym), "_nss_%s_getgrgid_r", name);
+                                m->gr = (grgid_fn)(uintptr_t)dlsym(h, sym);
+                        }
+                }
+        }
+        pthread_mutex_unlock(&mod_lock);
+        return m;
+}
+
+#define KNOWN_BUF 1024
+#define KNOWN_BUF_MAX (1024 * 1024)
+
+/* One module's answer: SUCCESS and (fail closed) a TRYAGAIN that is not
+ * ERANGE count as "known"; NOTFOUND and UNAVAIL (not running) do not. */
+static bool module_knows(const struct nssmod *m, enum subid_kind k, uint32_t id)
+{
+        char stackbuf[KNOWN_BUF], *buf = stackbuf;
+        size_t sz = sizeof(stackbuf);
+        bool known = false;
+
+        if (k == KIND_UID ? !m->pw : !m->gr)
+                return false;
+        nss_depth++;
+        for (;;) {
+                struct passwd pw;
+                struct group gr;
+                int e = 0;
+                enum nss_status st = k == KIND_UID ? m->pw((uid_t)id, &pw, buf, sz, &e)
+                                                   : m->gr((gid_t)id, &gr, buf, sz, &e);
+                if (st == NSS_STATUS_TRYAGAIN && e == ERANGE && sz < KNOWN_BUF_MAX) {
+                        char *nb;
+                        sz *= 4;
+                        nb = buf == stackbuf ? malloc(sz) : realloc(buf, sz);
+                        if (nb) {
+                                buf = nb;
+                                continue;
+                        }
+                }
+                known = st == NSS_STATUS_SUCCESS || st == NSS_STATUS_TRYAGAIN;
+                break;
+        }
+        nss_depth--;
+        if (buf != stackbuf)
+                free(buf);
+        return known;
+}
+
+#ifndef NSSWITCH_FILE
+#define NSSWITCH_FILE "/etc/nsswitch.conf"
+#endif
+
+static struct {
+        bool valid;
+        int64_t checked;
+        struct filesig sig;
+        struct nss_services svc[2]; /* passwd, group */
+} nsw_cache;
+
+/* The services other than files and subid, for kind k. */
+static void other_services(enum subid_kind k, bool fresh, struct nss_services *out)
+{
+        struct filesig now;
+        int64_t t = now_ms();
+        int ki = k == KIND_GID;
+
+        pthread_mutex_lock(&cache_lock);
+        if (recent(fresh, nsw_cache.valid, nsw_cache.checked, t))
+                goto hit;
+        pthread_mutex_unlock(&cache_lock);
+        sig_of_path(NSSWITCH_FILE, &now);
+        pthread_mutex_lock(&cache_lock);
+        nsw_cache.checked = t;
+        if (!nsw_cache.valid || !sig_eq(&now, &nsw_cache.sig)) {
+                struct stat st;
+                char *text = NULL;
+                size_t len = 0;
+                /* Root's file; a symlink (common: managed by tools) is fine. */
+                int r = slurp(NSSWITCH_FILE, CONFIG_MAX_SIZE, false, &st, &text, &len);
+                for (int i = 0; i < 2; i++) {
+                        struct nss_services all;
+                        nsw_cache.svc[i].n = 0;
+                        /* glibc's default without a file or a line: files only. */
+                        if (r < 0 || nsswitch_services(text, len, i ? "group" : "passwd", &all) < 0)
+                                continue;
+                        for (size_t j = 0; j < all.n; j++)
+                                if (strcmp(all.name[j], "files") != 0 && strcmp(all.name[j], "subid") != 0)
+                                        strcpy(nsw_cache.svc[i].name[nsw_cache.svc[i].n++], all.name[j]);
+                }
+                free(text);
+                nsw_cache.sig = now;
+                nsw_cache.valid = r == 0 || r == -ENOENT;
+        }
+hit:
+        *out = nsw_cache.svc[ki];
+        pthread_mutex_unlock(&cache_lock);
+}
+
+/* Recent answers of the other services, for SYS_CACHED callers: a loop of
+ * getpwuid() for a synthesized user must not call sssd every time. */
+#define KNOWN_CACHE 16
+static struct {
+        bool valid;
+        uint8_t kind;
+        bool known;
+        uint32_t id;
+        int64_t checked;
+} known_cache[KNOWN_CACHE];
+static unsigned known_next;
+
+bool sys_id_known(enum subid_kind k, uint32_t id, bool fresh)
+{
+        struct nss_services svc;
+        const struct colon_db *files = sys_db_get(k == KIND_GID ? DB_GROUP : DB_PASSWD, fresh);
+        bool known = files && colon_db_has_id(files, id);
+        int64_t t = now_ms();
+
+        sys_db_put(files);
+        if (known)
+                return true;
+        other_services(k, fresh, &svc);
+        if (svc.n == 0)
+                return false;
+        pthread_mutex_lock(&cache_lock);
+        for (unsigned i = 0; i < KNOWN_CACHE; i++) {
+                if (known_cache[i].valid && known_cache[i].kind == k && known_cache[i].id == id &&
+                    recent(fresh, true, known_cache[i].checked, t)) {
+                        known = known_cache[i].known;
+                        pthread_mutex_unlock(&cache_lock);
+                        return known;
+                }
+        }
+        pthread_mutex_unlock(&cache_lock);
+        for (size_t i = 0; i < svc.n && !known; i++) {
+                const struct nssmod *m = module(svc.name[i]);
+                known = m && module_knows(m, k, id);
+        }
+        pthread_mutex_lock(&cache_lock);
+        known_cache[known_next % KNOWN_CACHE].valid = true;
+        known_cache[known_next % KNOWN_CACHE].kind = (uint8_t)k;
+        known_cache[known_next % KNOWN_CACHE].id = id;
+        known_cache[known_next % KNOWN_CACHE].known = known;
+        known_cache[known_next % KNOWN_CACHE].checked = t;
+        known_next++;
+        pthread_mutex_unlock(&cache_lock);
+        return known;
+}
+
+/* policy_input.id_known */
+static bool input_id_known(const struct policy_input *in, enum subid_kind k, uint32_t id)
+{
+        const struct sys_input *si = (const struct sys_input *)(const void *)((const char *)in -
+                                                                              offsetof(struct sys_input, in));
+        return sys_id_known(k, id, si->fresh);
+}
+
 /* policy_input.subdb_fn: the policy asked for /etc/subuid; load it once. */
 static const struct colon_db *lazy_subdb(const struct policy_input *in)
 {
@@ -424,6 +633,7 @@ int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned fla
 
         memset(&si->in, 0, sizeof(si->in));
         si->passwd = NULL;
+        si->group = NULL;
         si->lazy_subdb = NULL;
         if (cfgpath) {
                 struct config_error err;
@@ -438,9 +648,13 @@ int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned fla
         si->in.cfg = &si->cfg;
         si->in.kind = kind;
         si->in.caller_uid = (uint32_t)getuid();
-        si->in.caller_id = kind == KIND_GID ? (uint32_t)getgid() : si->in.caller_uid;
+        si->in.caller_gid = (uint32_t)getgid();
+        si->in.caller_id = kind == KIND_GID ? si->in.caller_gid : si->in.caller_uid;
         si->passwd = sys_db_get(DB_PASSWD, fresh);
-        si->in.caller_known = si->passwd && colon_db_has_id(si->passwd, si->in.caller_uid);
+        si->in.id_known = input_id_known;
+        si->in.caller_known = si->in.caller_uid == 0 || sys_id_known(KIND_UID, si->in.caller_uid, fresh);
+        if (si->cfg.userns_no_accounts)
+                si->in.accounts = kind == KIND_GID ? (si->group = sys_db_get(DB_GROUP, fresh)) : si->passwd;
         if (flags & SYS_MAP) {
                 r = sys_userns(kind, &si->in.in_userns, &si->map, fresh);
                 si->in.map = (r == 0 && si->in.in_userns) ? &si->map : NULL;
@@ -457,6 +671,8 @@ void sys_input_done(struct sys_input *si)
         sys_db_put(si->in.subdb);
         sys_db_put(si->lazy_subdb);
         sys_db_put(si->passwd);
+        sys_db_put(si->group);
+        si->group = NULL;
         si->in.subdb = NULL;
         si->lazy_subdb = NULL;
         si->passwd = NULL;

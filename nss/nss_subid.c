@@ -27,7 +27,6 @@
 #define SUB_GECOS "nss_subid subordinate ID"
 #define SUB_HOME "/"
 #define SUB_SHELL "/usr/sbin/nologin"
-#define OVERFLOW_GID 65534u
 
 struct entity {
         char name[NAME_MAX_LEN + 1];
@@ -87,7 +86,7 @@ static bool resolve_id(struct sys_input *si, const struct colon_db *files, uint3
         memset(e, 0, sizeof(*e));
         e->id = id;
         if (policy_user_entity(&si->in, files, id, e->name, sizeof(e->name), NULL) == 0) {
-                e->gid = si->in.cfg->gid;
+                e->gid = policy_primary_gid(&si->in, id);
                 return true;
         }
         if (!si->in.cfg || !si->in.cfg->subid_names)
@@ -202,7 +201,7 @@ static bool id_of_name(enum subid_kind kind, const char *name, uint32_t *id)
 EXPORT enum nss_status _nss_subid_getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t buflen, int *errnop)
 {
         int saved = errno;
-        enum nss_status st = pw_by_uid(uid, pw, buf, buflen, errnop, NULL);
+        enum nss_status st = sys_nss_reentered() ? notfound(errnop) : pw_by_uid(uid, pw, buf, buflen, errnop, NULL);
         errno = saved;
         return st;
 }
@@ -214,7 +213,7 @@ EXPORT enum nss_status _nss_subid_getpwnam_r(const char *name, struct passwd *pw
         enum nss_status st;
         uint32_t id;
 
-        if (!name_acceptable(name) || !id_of_name(KIND_UID, name, &id))
+        if (sys_nss_reentered() || !name_acceptable(name) || !id_of_name(KIND_UID, name, &id))
                 st = notfound(errnop);
         else
                 st = pw_by_uid(id, pw, buf, buflen, errnop, name);
@@ -246,7 +245,7 @@ static enum nss_status gr_by_gid(gid_t gid, struct group *gr, char *buf, size_t 
 EXPORT enum nss_status _nss_subid_getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t buflen, int *errnop)
 {
         int saved = errno;
-        enum nss_status st = gr_by_gid(gid, gr, buf, buflen, errnop, NULL);
+        enum nss_status st = sys_nss_reentered() ? notfound(errnop) : gr_by_gid(gid, gr, buf, buflen, errnop, NULL);
         errno = saved;
         return st;
 }
@@ -258,7 +257,7 @@ EXPORT enum nss_status _nss_subid_getgrnam_r(const char *name, struct group *gr,
         enum nss_status st;
         uint32_t id;
 
-        if (!name_acceptable(name) || !id_of_name(KIND_GID, name, &id))
+        if (sys_nss_reentered() || !name_acceptable(name) || !id_of_name(KIND_GID, name, &id))
                 st = notfound(errnop);
         else
                 st = gr_by_gid(id, gr, buf, buflen, errnop, name);
@@ -290,7 +289,7 @@ static enum nss_status enum_next(enum subid_kind k, void *ent, char *buf, size_t
         enum nss_status st;
 
         pthread_mutex_lock(&enum_lock);
-        if (enum_done[k]) {
+        if (enum_done[k] || sys_nss_reentered()) {
                 st = notfound(errnop);
         } else {
                 st = k == KIND_UID ? pw_by_uid(getuid(), ent, buf, buflen, errnop, NULL)

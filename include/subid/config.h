@@ -19,9 +19,23 @@
 #define DEFAULT_CGROUP_DEPTH 2
 #define CONFIG_MAX_SIZE (64 * 1024)
 
-/* Defaults: what an OpenShift builder image needs with zero edits. */
-#define DEFAULT_POOL_BASE 100000u
+/* Defaults: what an OpenShift builder image needs with zero edits.  The
+ * pool starts above OpenShift's UID space and above what useradd, CRI-O's
+ * `containers` line and Kubernetes' first user-namespaced pods take on a
+ * node, which the pod cannot see. */
+#define DEFAULT_POOL_BASE 2000000000u
 #define DEFAULT_POOL_COUNT 65536u
+
+/*
+ * `users self` gets a pool block only when its UID is the first UID of an
+ * OpenShift project block (1000000000 + 10000*k, the UID a pod runs as by
+ * default): block k is pool slot k after the `users` ranges.  One UID per
+ * slot, so two different UIDs on one kernel never share host IDs, without
+ * any shared state; any other unknown UID gets names but no pool block.
+ */
+#define SELF_UID_FIRST 1000000000u
+#define SELF_UID_STRIDE 10000u
+#define SELF_UID_BLOCKS 100000u /* 1000000000 .. 1999999999 */
 #define DEFAULT_GECOS "nss_subid synthesized user"
 #define DEFAULT_HOME "/tmp"
 #define DEFAULT_SHELL "/bin/sh"
@@ -38,13 +52,13 @@ struct subid_config {
         struct users_range users[CONFIG_MAX_USERS];
 
         char name_prefix[CONFIG_MAX_PREFIX + 1]; /* name = prefix + decimal uid */
-        uint32_t gid;
         char gecos[CONFIG_MAX_TEXT + 1];
         char home[CONFIG_MAX_PATH + 1];
         char shell[CONFIG_MAX_PATH + 1];
 
         bool src_files;
         bool src_userns;
+        bool userns_no_accounts; /* `subids userns no-accounts`: not the IDs of the namespace's accounts */
         bool src_pool;
         uint32_t pool_base;
         uint32_t pool_count;
@@ -80,5 +94,6 @@ int config_parse(const char *text, size_t len, struct subid_config *cfg, struct 
  */
 int config_validate_for_caller(const struct subid_config *cfg, uint32_t caller_uid, struct config_error *err);
 
-/* Number of pool slots: every UID of every `users` range, plus one for `self`. */
+/* Number of pool slots the `users` ranges take, plus one for `self` (its
+ * first slot, which must fit; later `self` slots are checked per UID). */
 uint64_t config_pool_slots(const struct subid_config *cfg);

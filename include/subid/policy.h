@@ -25,8 +25,16 @@ struct policy_input {
         const struct subid_config *cfg;
         enum subid_kind kind;
         uint32_t caller_uid;            /* real UID of the calling process */
+        uint32_t caller_gid;            /* its real GID: a synthesized user's own entry carries it */
         uint32_t caller_id;             /* its real UID or GID, per kind: never granted to itself */
-        bool caller_known;              /* caller's UID has an entry in /etc/passwd */
+        bool caller_known;              /* an NSS source other than subid knows the caller's UID */
+        /* Does an NSS source other than subid know this UID (KIND_UID) or
+         * GID (KIND_GID)?  Such an ID is never synthesized, never covered.
+         * NULL: nobody does (unit tests). */
+        bool (*id_known)(const struct policy_input *in, enum subid_kind k, uint32_t id);
+        /* `subids userns no-accounts`: the account database of the kind
+         * (/etc/passwd or /etc/group); its IDs are not granted. */
+        const struct colon_db *accounts;
         bool in_userns;                 /* caller is not in the initial user namespace */
         const struct idmap *map;        /* caller namespace's map for kind; NULL: unknown */
         const struct colon_db *subdb;   /* /etc/subuid or /etc/subgid; NULL: absent or not loaded */
@@ -58,21 +66,36 @@ const char *source_name(enum subid_source s);
 
 /*
  * Is uid a user this policy covers (for entity synthesis and for the
- * dynamic sources)?  Never for UID 0.  `self` covers the caller's real UID
- * only when no /etc/passwd entry knows it.  *slot (may be NULL) receives
- * the pool slot.
+ * dynamic sources)?  Never for UID 0, never for a UID another NSS source
+ * knows (in->id_known).  `self` covers the caller's real UID only.  *slot
+ * (may be NULL) receives the pool slot, or POOL_NO_SLOT for a `self` UID
+ * that is not the first UID of an OpenShift project block.
  */
+#define POOL_NO_SLOT UINT64_MAX
 bool policy_is_user(const struct policy_input *in, uint32_t uid, uint64_t *slot);
+
+/*
+ * The primary GID of a synthesized user's passwd entry: the caller's real
+ * GID when the caller looks itself up (a pod's gid 0 stays gid 0, and
+ * newgrp/sg can give nothing the caller does not already run with);
+ * anyone else sees the user's private group (GID = UID), or the overflow
+ * GID 65534 when another NSS source knows that GID.
+ */
+#define OVERFLOW_GID 65534u
+uint32_t policy_primary_gid(const struct policy_input *in, uint32_t uid);
 
 /*
  * The subordinate ranges of an owner, in order.  For a covered user
  * (policy_is_user) the dynamic sources answer first: `userns` (the
  * caller's own namespace, every mapped ID except 0 and the caller's own) or
  * `pool` (initial namespace only); /etc/subuid is read for such a user only
- * when those grant nothing, so the answer does not depend on the size of
- * /etc/subuid.  Any other owner gets exactly its /etc/subuid lines (by name
- * and by decimal UID, like shadow).  *why (may be NULL) receives a short
- * reason when nothing is granted.
+ * when those grant nothing.  The dynamic sources never grant an ID that
+ * an /etc/subuid line gives another owner (found through the file's
+ * index, so the cost stays flat in its size); `userns` grants nothing in
+ * a namespace that maps any ID to itself or maps host root.  Any other
+ * owner gets exactly its /etc/subuid lines (by name and by decimal UID,
+ * like shadow).  *why (may be NULL) receives a short reason when nothing
+ * is granted.
  */
 int policy_owner_ranges(const struct policy_input *in, const struct owner *o, struct grants *out, const char **why);
 

@@ -18,10 +18,18 @@ struct colon_entry {
         unsigned line;
 };
 
+/* COLON_SUBID: the entries sorted by start, with the largest end so far,
+ * so that the lines overlapping a range are found without a full scan. */
+struct colon_span {
+        uint64_t start, end, maxend;
+        size_t idx;
+};
+
 struct colon_db {
         char *text;                /* private copy, ':' and '\n' replaced by NUL */
         size_t n;
         struct colon_entry *e;
+        struct colon_span *spans;  /* COLON_SUBID only: n spans */
         size_t n_bad;              /* malformed lines skipped (never used) */
         unsigned first_bad_line;
 };
@@ -42,3 +50,12 @@ void colon_db_free(struct colon_db *db);
 
 bool colon_db_has_name(const struct colon_db *db, const char *name);
 bool colon_db_has_id(const struct colon_db *db, uint32_t id);
+
+/*
+ * COLON_SUBID: call fn for every entry whose range overlaps
+ * [start, start+count).  Stops at and returns fn's first nonzero result;
+ * 0 when all were visited.  Cost: a binary search plus the entries whose
+ * ranges reach into the query (disjoint files: the overlapping ones).
+ */
+int colon_db_each_overlap(const struct colon_db *db, uint64_t start, uint64_t count,
+                          int (*fn)(const struct colon_entry *e, void *ctx), void *ctx);

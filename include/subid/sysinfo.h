@@ -77,6 +77,7 @@ struct sys_input {
         struct idmap map;
         struct policy_input in;
         const struct colon_db *passwd;
+        const struct colon_db *group;      /* only for `subids userns no-accounts` */
         const struct colon_db *lazy_subdb; /* loaded by in.subdb_fn on first use */
         int cfg_status;
         bool fresh;
@@ -87,6 +88,18 @@ int sys_input_init(struct sys_input *si, enum subid_kind kind, unsigned flags);
 /* Same, with the configuration read from cfgpath (subidctl --config). */
 int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned flags, const char *cfgpath);
 void sys_input_done(struct sys_input *si);
+/*
+ * Does an NSS source other than subid know this UID (KIND_UID) or GID
+ * (KIND_GID)?  `files` through the cached snapshot; every other service of
+ * the database's nsswitch.conf line through its module's entry point,
+ * called directly (never through getpwuid_r, which would ask us again).
+ * A service that answers TRYAGAIN counts as knowing it (fail closed).
+ */
+bool sys_id_known(enum subid_kind k, uint32_t id, bool fresh);
+/* True while this thread is inside sys_id_known's module calls: our own
+ * NSS entry points then answer NOTFOUND at once (no recursion). */
+bool sys_nss_reentered(void);
+
 /* Let the policy load /etc/subuid (or /etc/subgid) if it consults it. */
 void sys_input_want_subdb(struct sys_input *si);
 

@@ -26,7 +26,7 @@ static bool err_msg_ok(const struct config_error *err)
 
 /*
  * Expected configuration as a compact spec applied on top of the defaults:
- *   self=0|1; users=A+N,B+M; prefix=P; gid=N; gecos=TEXT; home=P; shell=P;
+ *   self=0|1; users=A+N,B+M; prefix=P; uns=all|no-accounts; gecos=TEXT; home=P; shell=P;
  *   src=fup (any of f,u,p or '-' for none); pool=BASE+COUNT; names=0|1
  * Fields are separated by ';'.  gecos may contain spaces but not ';'.
  */
@@ -59,8 +59,8 @@ static void spec_to_cfg(const char *spec, struct subid_config *e)
                         free(vv);
                 } else if (!strcmp(k, "prefix")) {
                         snprintf(e->name_prefix, sizeof(e->name_prefix), "%s", v);
-                } else if (!strcmp(k, "gid")) {
-                        e->gid = (uint32_t)strtoul(v, NULL, 10);
+                } else if (!strcmp(k, "uns")) {
+                        e->userns_no_accounts = !strcmp(v, "no-accounts");
                 } else if (!strcmp(k, "gecos")) {
                         snprintf(e->gecos, sizeof(e->gecos), "%s", v);
                 } else if (!strcmp(k, "home")) {
@@ -103,8 +103,9 @@ static const char *cfg_diff(const struct subid_config *got, const struct subid_c
                 return snprintf(why, sizeof(why), "name_prefix %s, want %s", esc_n(got->name_prefix, sizeof(got->name_prefix)),
                                 want->name_prefix),
                        why;
-        if (got->gid != want->gid)
-                return snprintf(why, sizeof(why), "gid %u, want %u", got->gid, want->gid), why;
+        if (got->userns_no_accounts != want->userns_no_accounts)
+                return snprintf(why, sizeof(why), "userns_no_accounts %d, want %d", got->userns_no_accounts,
+                                want->userns_no_accounts), why;
         if (memchr(got->gecos, 0, sizeof(got->gecos)) == NULL || strcmp(got->gecos, want->gecos))
                 return snprintf(why, sizeof(why), "gecos %s, want %s", esc_n(got->gecos, strnlen(got->gecos, sizeof(got->gecos))),
                                 esc(want->gecos)),
@@ -143,13 +144,13 @@ static void test_config_defaults(void **state)
         CHECK(c.users_self, "default users_self");
         CHECK(c.n_users == 0, "default n_users %zu", c.n_users);
         CHECK(!strcmp(c.name_prefix, "u"), "default prefix %s", esc(c.name_prefix));
-        CHECK(c.gid == 0, "default gid %u", c.gid);
+        CHECK(!c.userns_no_accounts, "default userns grants accounts too");
         CHECK(!strcmp(c.gecos, DEFAULT_GECOS), "default gecos");
         CHECK(!strcmp(c.gecos, "nss_subid synthesized user"), "default gecos literal");
         CHECK(!strcmp(c.home, "/tmp"), "default home");
         CHECK(!strcmp(c.shell, "/bin/sh"), "default shell");
         CHECK(c.src_files && c.src_userns && c.src_pool, "default sources");
-        CHECK(c.pool_base == 100000 && c.pool_count == 65536, "default pool %u+%u", c.pool_base, c.pool_count);
+        CHECK(c.pool_base == 2000000000 && c.pool_count == 65536, "default pool %u+%u", c.pool_base, c.pool_count);
         CHECK(c.subid_names, "default subid_names");
         CHECK(config_pool_slots(&c) == 1, "default slots = %llu", (unsigned long long)config_pool_slots(&c));
 
@@ -228,11 +229,10 @@ static const struct good_row good_rows[] = {
         { "name _0-_%u\n", "prefix=_0-_" },
         { "name " P20 "%u\n", "prefix=" P20 },
         { "name\tuid%u\n", "prefix=uid" },
-        /* gid */
-        { "gid 0\n", "gid=0" },
-        { "gid 1000\n", "gid=1000" },
-        { "gid 65534\n", "gid=65534" },
-        { "gid 4294967294\n", "gid=4294967294" },
+        /* subids userns [all|no-accounts] */
+        { "subids userns\n", "src=u" },
+        { "subids userns all\n", "src=u;uns=all" },
+        { "subids userns no-accounts\n", "src=u;uns=no-accounts" },
         /* gecos */
         { "gecos Foo\n", "gecos=Foo" },
         { "gecos Foo Bar\n", "gecos=Foo Bar" },
@@ -279,14 +279,13 @@ static const struct good_row good_rows[] = {
           "users self\n"
           "users 1000590000-1000599999\n"
           "name user%u\n"
-          "gid 1000\n"
           "gecos Synthesized\n"
           "home /home\n"
           "shell /bin/bash\n"
           "subids userns\n"
           "subids pool 200000 65536\n"
           "subid-names no\n",
-          "self=1;users=1000590000+10000;prefix=user;gid=1000;gecos=Synthesized;home=/home;shell=/bin/bash;src=up;"
+          "self=1;users=1000590000+10000;prefix=user;gecos=Synthesized;home=/home;shell=/bin/bash;src=up;"
           "pool=200000+65536;names=0" },
         /* comments and blank lines anywhere */
         { "\n\n# a\nusers self\n# b\n\n", "self=1" },
@@ -469,7 +468,11 @@ static const struct bad_row bad_rows[] = {
         { "name u%u u%u\n", 1 },
         { "name u%u\nname v%u\n", 2 },
         { "name u%u\nname u%u\n", 2 },
-        /* gid */
+        /* gid: removed (a fixed primary GID handed that group to every
+         * synthesized user through newgrp/sg): every spelling is an error */
+        { "gid 0\n", 1 },
+        { "gid 1000\n", 1 },
+        { "gid 65534\n", 1 },
         { "gid\n", 1 },
         { "gid \n", 1 },
         { "gid -1\n", 1 },
@@ -482,8 +485,11 @@ static const struct bad_row bad_rows[] = {
         { "gid 4294967296\n", 1 },
         { "gid 99999999999999999999\n", 1 },
         { "gid 1.0\n", 1 },
-        { "gid 0\ngid 0\n", 2 },
-        { "gid 5\n#\ngid 6\n", 3 },
+        { "users self\n#\ngid 6\n", 3 },
+        /* subids userns: one mode, once */
+        { "subids userns none\n", 1 },
+        { "subids userns all no-accounts\n", 1 },
+        { "subids userns\nsubids userns no-accounts\n", 2 },
         /* gecos */
         { "gecos\n", 1 },
         { "gecos a:b\n", 1 },
@@ -588,7 +594,7 @@ static const struct bad_row bad_rows[] = {
         { "subid-names yes\nsubid-names yes\n", 2 },
         { "subid-names yes\nsubid-names no\n", 2 },
         /* error is on the right line among good ones */
-        { "users self\nname u%u\ngid 0\ngecos x\nhome /\nshell /bin/sh\nsubids files\nsubid-names yes\ngid 1\n", 9 },
+        { "users self\nname u%u\ngecos x\nhome /\nshell /bin/sh\nsubids files\nsubid-names yes\ngid 1\n", 8 },
         /* cgroup-parent: one plain absolute path, at most 8, no repeats */
         { "cgroup-parent\n", 1 },
         { "cgroup-parent relative/path\n", 1 },
