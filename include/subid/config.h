@@ -19,11 +19,11 @@
 #define DEFAULT_CGROUP_DEPTH 2
 #define CONFIG_MAX_SIZE (64 * 1024)
 
-/* Defaults: what an OpenShift builder image needs with zero edits.  The
- * pool starts above OpenShift's UID space and above what useradd, CRI-O's
- * `containers` line and Kubernetes' first user-namespaced pods take on a
- * node, which the pod cannot see. */
-#define DEFAULT_POOL_BASE 2000000000u
+/* Defaults: what an OpenShift builder image needs with zero edits.  `self`
+ * blocks of this pool stop below OpenShift's UID space (1000000000): 15257
+ * project blocks.  A node's own /etc/subuid (e.g. CRI-O's `containers`
+ * line) is not visible in a pod: see docs for placing the pool there. */
+#define DEFAULT_POOL_BASE 100000u
 #define DEFAULT_POOL_COUNT 65536u
 
 /*

@@ -150,7 +150,7 @@ static void test_config_defaults(void **state)
         CHECK(!strcmp(c.home, "/tmp"), "default home");
         CHECK(!strcmp(c.shell, "/bin/sh"), "default shell");
         CHECK(c.src_files && c.src_userns && c.src_pool, "default sources");
-        CHECK(c.pool_base == 2000000000 && c.pool_count == 65536, "default pool %u+%u", c.pool_base, c.pool_count);
+        CHECK(c.pool_base == 100000 && c.pool_count == 65536, "default pool %u+%u", c.pool_base, c.pool_count);
         CHECK(c.subid_names, "default subid_names");
         CHECK(config_pool_slots(&c) == 1, "default slots = %llu", (unsigned long long)config_pool_slots(&c));
 
@@ -219,7 +219,7 @@ static const struct good_row good_rows[] = {
         { "users 1000000000-1000999999\nsubids userns\n", "self=0;users=1000000000+1000000;src=u" },
         { "users self\nusers 1000000000-1000999999\nsubids userns\nsubids files\n",
           "self=1;users=1000000000+1000000;src=fu" },
-        { "# OpenShift\nusers self\n\nusers 1000590000-1000599999\nsubids userns\n", "self=1;users=1000590000+10000;src=u" },
+        { "# OpenShift\nusers self\n\nusers 1000000000-1000009999\nsubids userns\n", "self=1;users=1000000000+10000;src=u" },
         /* name */
         { "name u%u\n", "prefix=u" },
         { "name user%u\n", "prefix=user" },
@@ -277,7 +277,7 @@ static const struct good_row good_rows[] = {
         /* everything */
         { "# full example\n"
           "users self\n"
-          "users 1000590000-1000599999\n"
+          "users 1000000000-1000009999\n"
           "name user%u\n"
           "gecos Synthesized\n"
           "home /home\n"
@@ -285,7 +285,7 @@ static const struct good_row good_rows[] = {
           "subids userns\n"
           "subids pool 200000 65536\n"
           "subid-names no\n",
-          "self=1;users=1000590000+10000;prefix=user;gecos=Synthesized;home=/home;shell=/bin/bash;src=up;"
+          "self=1;users=1000000000+10000;prefix=user;gecos=Synthesized;home=/home;shell=/bin/bash;src=up;"
           "pool=200000+65536;names=0" },
         /* comments and blank lines anywhere */
         { "\n\n# a\nusers self\n# b\n\n", "self=1" },
@@ -388,7 +388,7 @@ static const struct bad_row bad_rows[] = {
         { "users Self\n", 1 },
         { "users selfx\n", 1 },
         { "users 5\n", 1 },
-        { "users 1000590000\n", 1 },
+        { "users 1000000000\n", 1 },
         { "users 0-5\n", 1 },
         { "users 0-0\n", 1 },
         { "users 0\n", 1 },
@@ -580,7 +580,7 @@ static const struct bad_row bad_rows[] = {
         { "users 5000-5000\nusers 1000-1009\nsubids pool 10 1000\n", 3 }, /* [10, 11010) covers both */
         { "subids pool 100000 65536\nusers 100000-100001\n", 1 },
         { "subids pool 100000 65536\n# c\nusers 1-1\nusers 100010-100010\n", 1 },
-        { "users 1000590000-1000599999\nsubids pool 1000000000 65536\n", 2 },
+        { "users 1000000000-1000009999\nsubids pool 1000000000 65536\n", 2 },
         /* subid-names */
         { "subid-names\n", 1 },
         { "subid-names true\n", 1 },
@@ -961,7 +961,7 @@ static void test_config_validate_for_caller(void **state)
                 { "", 99999, true },
                 { "", 1000, true },
                 { "", 0, true },
-                { "", 1000590000, true },
+                { "", 1000000000, true },
                 { "", 4294967295u, true },
                 /* users only, no self: pool [100000, 100000 + 10*65536) */
                 { "users 1000-1009\nsubids pool 100000 65536\n", 200000, false },

@@ -139,7 +139,7 @@ static void test_source_name(void **state)
 
 /* ---------------------------------------------------------------- is_user */
 
-#define SLOT_ANY UINT64_MAX
+#define SLOT_ANY (UINT64_MAX - 1)
 
 static void test_policy_is_user(void **state)
 {
@@ -155,24 +155,30 @@ static void test_policy_is_user(void **state)
                 { { "users self\nusers 1-10\n", NULL, NULL, 0, false, false, KIND_UID }, 0, false, 0 },
                 { { "", NULL, NULL, 0, false, true, KIND_UID }, 0, false, 0 },
                 /* self: only the caller, only when unknown */
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 1000590000u, true, 0 },
-                { { "", NULL, NULL, 1000590000u, false, true, KIND_UID }, 1000590000u, true, 0 },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_GID }, 1000590000u, true, 0 },
-                { { "", NULL, NULL, 1000590000u, true, false, KIND_UID }, 1000590000u, false, 0 },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 1000590001u, false, 0 },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 1000, false, 0 },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 4294967295u, false, 0 },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 1000000000u, true, 0 },
+                { { "", NULL, NULL, 1000000000u, false, true, KIND_UID }, 1000000000u, true, 0 },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_GID }, 1000000000u, true, 0 },
+                { { "", NULL, NULL, 1000000000u, true, false, KIND_UID }, 1000000000u, false, 0 },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 1000590001u, false, 0 },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 1000, false, 0 },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 4294967295u, false, 0 },
                 { { "", NULL, NULL, 4294967295u, false, false, KIND_UID }, 4294967295u, false, 0 },
-                { { "users 1-5\nsubids files\n", NULL, NULL, 1000590000u, false, false, KIND_UID }, 1000590000u, false, 0 },
+                { { "users 1-5\nsubids files\n", NULL, NULL, 1000000000u, false, false, KIND_UID }, 1000000000u, false, 0 },
                 /* ranges: slots in config order, self after all ranges */
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 1000, true, 0 },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 1009, true, 9 },
-                { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 5000, true, 10 },
+                { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 5000, true, POOL_NO_SLOT },
+                { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 1000010000u, false, false, KIND_UID }, 1000010000u, true, 11 },
+                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 1000590000u, true, 59 },
+                { { "", NULL, NULL, 1999990000u, false, false, KIND_UID }, 1999990000u, true, 99999 },
+                { { "", NULL, NULL, 2000000000u, false, false, KIND_UID }, 2000000000u, true, POOL_NO_SLOT },
+                { { "", NULL, NULL, 1000590001u, false, false, KIND_UID }, 1000590001u, true, POOL_NO_SLOT },
+                { { "", NULL, NULL, 999990000u, false, false, KIND_UID }, 999990000u, true, POOL_NO_SLOT },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 1010, false, 0 },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 999, false, 0 },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, true, false, KIND_UID }, 5000, false, 0 },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, true, false, KIND_UID }, 1005, true, 5 },
-                { { "users self\nusers 1000-1009\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 5000, true, 10 },
+                { { "users self\nusers 1000-1009\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 5000, true, POOL_NO_SLOT },
                 { { "users self\nusers 1000-1009\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 1000, true, 0 },
                 { { "users 2000-2004\nusers 1000-1002\nsubids files\n", NULL, NULL, 1, true, false, KIND_UID }, 2000, true, 0 },
                 { { "users 2000-2004\nusers 1000-1002\nsubids files\n", NULL, NULL, 1, true, false, KIND_UID }, 2004, true, 4 },
@@ -181,7 +187,7 @@ static void test_policy_is_user(void **state)
                 { { "users 2000-2004\nusers 1000-1002\nsubids files\n", NULL, NULL, 1, true, false, KIND_UID }, 1003, false, 0 },
                 { { "users 2000-2004\nusers 1000-1002\nsubids files\n", NULL, NULL, 1, true, false, KIND_UID }, 2005, false, 0 },
                 { { "users 2000-2004\nusers 1000-1002\nsubids files\n", NULL, NULL, 1, true, false, KIND_UID }, 1999, false, 0 },
-                { { "users 2000-2004\nusers 1000-1002\nusers self\nsubids files\n", NULL, NULL, 7, false, false, KIND_UID }, 7, true, 8 },
+                { { "users 2000-2004\nusers 1000-1002\nusers self\nsubids files\n", NULL, NULL, 7, false, false, KIND_UID }, 7, true, POOL_NO_SLOT },
                 { { "users 4294967290-4294967294\nsubids userns\n", NULL, NULL, 1, true, false, KIND_UID }, 4294967294u, true, 4 },
                 { { "users 4294967290-4294967294\nsubids userns\n", NULL, NULL, 1, true, false, KIND_UID }, 4294967295u, false, 0 },
                 { { "users 1-4294967294\nsubids userns\n", NULL, NULL, 0, true, false, KIND_UID }, 4294967294u, true, 4294967293u },
@@ -229,28 +235,42 @@ struct or_row {
         size_t n; /* 0: nothing granted */
 };
 
-#define SUBDB1 "u1000590000:300000:65536\n1000590000:400000:10\nother:500000:5\nu1000590001:600000:1\n"
+#define SUBDB1 "u1000000000:300000:65536\n1000000000:400000:10\nother:500000:5\nu1000590001:600000:1\n"
 #define SUBDB2 "alice:1:5\n77:10:5\nbob:20:5\n77:30:5\n#77:40:5\n77:0:5\nalice:50:5\n"
 
 static const struct or_row or_rows[] = {
         /* pool */
-        { "pool self default", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL },
+        { "pool self default", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL },
           { { 100000, 65536, P, 0 } }, 1 },
-        { "pool self gid", { "", NULL, NULL, 1000590000u, false, false, KIND_GID }, { true, 1000590000u, NULL },
+        { "pool self gid", { "", NULL, NULL, 1000000000u, false, false, KIND_GID }, { true, 1000000000u, NULL },
           { { 100000, 65536, P, 0 } }, 1 },
-        { "pool self with name", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, "u1000590000" },
+        { "pool self with name", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, "u1000000000" },
           { { 100000, 65536, P, 0 } }, 1 },
         { "pool slot 0", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID },
           { true, 1000, NULL }, { { 200000, 10, P, 3 } }, 1 },
         { "pool slot 9", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID },
           { true, 1009, NULL }, { { 200090, 10, P, 3 } }, 1 },
-        { "pool self slot 10", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID },
-          { true, 5000, NULL }, { { 200100, 10, P, 3 } }, 1 },
-        { "pool top", { "subids pool 4294901759 65536\n", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL },
+        { "pool self slot 11", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 1000010000u, false, false, KIND_UID },
+          { true, 1000010000u, NULL }, { { 200110, 10, P, 3 } }, 1 },
+        /* self: one block per OpenShift project-first UID, none for others
+         * (two unknown UIDs on one kernel never share host IDs) */
+        { "pool self not a project-first UID", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false,
+                                                 KIND_UID },
+          { true, 5000, NULL }, { { 0 } }, 0 },
+        { "pool self 61200 (DynamicUser-like)", { "", NULL, NULL, 61200, false, false, KIND_UID }, { true, 61200, NULL }, { { 0 } }, 0 },
+        { "pool self project 59", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL },
+          { { 100000 + 59 * 65536, 65536, P, 0 } }, 1 },
+        { "pool self project 15256 (last below 10^9)", { "", NULL, NULL, 1152560000u, false, false, KIND_UID }, { true, 1152560000u, NULL },
+          { { 100000 + 15256ull * 65536, 65536, P, 0 } }, 1 },
+        { "pool self project 15257 reaches OpenShift's UIDs", { "", NULL, NULL, 1152570000u, false, false, KIND_UID },
+          { true, 1152570000u, NULL }, { { 0 } }, 0 },
+        { "pool self beyond 32 bits", { "subids pool 4294901759 65536\n", NULL, NULL, 1000010000u, false, false, KIND_UID },
+          { true, 1000010000u, NULL }, { { 0 } }, 0 },
+        { "pool top", { "subids pool 4294901759 65536\n", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL },
           { { 4294901759u, 65536, P, 1 } }, 1 },
-        { "pool, caller known: nothing", { "", NULL, NULL, 1000590000u, true, false, KIND_UID }, { true, 1000590000u, NULL },
+        { "pool, caller known: nothing", { "", NULL, NULL, 1000000000u, true, false, KIND_UID }, { true, 1000000000u, NULL },
           { { 0 } }, 0 },
-        { "pool, other uid: nothing", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590001u, NULL },
+        { "pool, other uid: nothing", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000590001u, NULL },
           { { 0 } }, 0 },
         { "pool, root: nothing", { "", NULL, NULL, 0, false, false, KIND_UID }, { true, 0, NULL }, { { 0 } }, 0 },
         /* pool only in the initial namespace */
@@ -271,10 +291,30 @@ static const struct or_row or_rows[] = {
           { { 1, 49, U, -1 }, { 100, 20, U, -1 }, { 121, 79, U, -1 } }, 3 },
         { "userns adjacent extents", { "", "10 300000 10\n0 200000 10\n", NULL, 5, false, true, KIND_UID }, { true, 5, NULL },
           { { 1, 4, U, -1 }, { 6, 14, U, -1 } }, 2 },
+        /* maps that share the parent's IDs grant nothing (sysinfo treats the
+         * full identity map as the initial namespace before the policy) */
         { "userns identity full", { "", "         0          0 4294967295\n", NULL, 1000, false, true, KIND_UID }, { true, 1000, NULL },
-          { { 1, 999, U, -1 }, { 1001, L - 1001, U, -1 } }, 2 },
-        { "userns openshift", { "", "0 1000590000 1\n1 1000600000 9999\n", NULL, 1000590000u, false, true, KIND_UID },
-          { true, 1000590000u, NULL }, { { 1, 9999, U, -1 } }, 1 },
+          { { 0 } }, 0 },
+        { "userns identity 65536", { "", "0 0 65536\n", NULL, 61200, false, true, KIND_UID }, { true, 61200, NULL }, { { 0 } }, 0 },
+        { "userns partial identity", { "", "0 0 1000\n1000 201000 64536\n", NULL, 1500, false, true, KIND_UID }, { true, 1500, NULL },
+          { { 0 } }, 0 },
+        { "userns identity above 65536", { "", "0 200000 65536\n300000 300000 1\n", NULL, 1000, false, true, KIND_UID },
+          { true, 1000, NULL }, { { 0 } }, 0 },
+        { "userns root at host root", { "", "0 0 1\n1 200000 65535\n", NULL, 1000, false, true, KIND_UID }, { true, 1000, NULL },
+          { { 0 } }, 0 },
+        { "userns shifted onto host accounts", { "", "0 1 65536\n", NULL, 1000, false, true, KIND_UID }, { true, 1000, NULL },
+          { { 0 } }, 0 },
+        { "userns swap maps host root", { "", "0 1000 1\n1 0 1\n2 200002 65534\n", NULL, 5, false, true, KIND_UID },
+          { true, 5, NULL }, { { 0 } }, 0 },
+        { "userns rootless podman (root = the user's own low UID)", { "", "0 1000 1\n1 100000 65536\n", NULL, 1000, false, true, KIND_UID },
+          { true, 1000, NULL }, { { 1, 999, U, -1 }, { 1001, 64536, U, -1 } }, 2 },
+        /* the pod's own /etc/subuid lines of other owners are not granted */
+        { "userns minus another owner's lines", { "", "0 200000 65536\n", "podman:1:999\n", 1000, false, true, KIND_UID },
+          { true, 1000, NULL }, { { 1001, 64535, U, -1 } }, 1 },
+        { "userns no-accounts", { "subids userns no-accounts\n", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID },
+          { true, 1000, NULL }, { { 1, 999, U, -1 }, { 1001, 64535, U, -1 } }, 2 },
+        { "userns openshift", { "", "0 1000000000 1\n1 1000600000 9999\n", NULL, 1000000000u, false, true, KIND_UID },
+          { true, 1000000000u, NULL }, { { 1, 9999, U, -1 } }, 1 },
         { "userns map NULL", { "", NULL, NULL, 1000, false, true, KIND_UID }, { true, 1000, NULL }, { { 0 } }, 0 },
         { "userns empty map", { "", "", NULL, 1000, false, true, KIND_UID }, { true, 1000, NULL }, { { 0 } }, 0 },
         { "userns only root and caller", { "", "0 0 1\n1000 1000 1\n", NULL, 1000, false, true, KIND_UID }, { true, 1000, NULL },
@@ -284,34 +324,44 @@ static const struct or_row or_rows[] = {
         { "userns disabled", { "subids pool 100000 65536\nsubids files\n", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID },
           { true, 1000, NULL }, { { 0 } }, 0 },
         { "userns caller known", { "", "0 200000 65536\n", NULL, 1000, true, true, KIND_UID }, { true, 1000, NULL }, { { 0 } }, 0 },
-        { "userns but not in one (pool answers)", { "", "0 200000 65536\n", NULL, 1000, false, false, KIND_UID }, { true, 1000, NULL },
-          { { 100000, 65536, P, -1 } }, 1 },
+        { "userns but not in one (pool answers)", { "", "0 200000 65536\n", NULL, 1000000000u, false, false, KIND_UID },
+          { true, 1000000000u, NULL }, { { 100000, 65536, P, -1 } }, 1 },
         /* files fallback for covered users */
-        { "files fallback by name and uid", { "subids files\n", NULL, SUBDB1, 1000590000u, false, false, KIND_UID },
-          { true, 1000590000u, "u1000590000" }, { { 300000, 65536, F, 1 }, { 400000, 10, F, 2 } }, 2 },
-        { "files fallback after empty userns", { "", "0 0 1\n", SUBDB1, 1000590000u, false, true, KIND_UID },
-          { true, 1000590000u, "u1000590000" }, { { 300000, 65536, F, 1 }, { 400000, 10, F, 2 } }, 2 },
-        { "files fallback in userns without map", { "", NULL, SUBDB1, 1000590000u, false, true, KIND_UID },
-          { true, 1000590000u, "u1000590000" }, { { 300000, 65536, F, 1 }, { 400000, 10, F, 2 } }, 2 },
-        { "files fallback, userns disabled", { "subids pool 100000 65536\nsubids files\n", "0 200000 65536\n", SUBDB1, 1000590000u, false,
+        { "files fallback by name and uid", { "subids files\n", NULL, SUBDB1, 1000000000u, false, false, KIND_UID },
+          { true, 1000000000u, "u1000000000" }, { { 300000, 65536, F, 1 }, { 400000, 10, F, 2 } }, 2 },
+        { "files fallback after empty userns", { "", "0 0 1\n", SUBDB1, 1000000000u, false, true, KIND_UID },
+          { true, 1000000000u, "u1000000000" }, { { 300000, 65536, F, 1 }, { 400000, 10, F, 2 } }, 2 },
+        { "files fallback in userns without map", { "", NULL, SUBDB1, 1000000000u, false, true, KIND_UID },
+          { true, 1000000000u, "u1000000000" }, { { 300000, 65536, F, 1 }, { 400000, 10, F, 2 } }, 2 },
+        { "files fallback, userns disabled", { "subids pool 100000 65536\nsubids files\n", "0 200000 65536\n", SUBDB1, 1000000000u, false,
                                                true, KIND_UID },
-          { true, 1000590000u, "u1000590000" }, { { 300000, 65536, F, 1 }, { 400000, 10, F, 2 } }, 2 },
-        { "files disabled: nothing", { "subids userns\n", NULL, SUBDB1, 1000590000u, false, false, KIND_UID },
-          { true, 1000590000u, "u1000590000" }, { { 0 } }, 0 },
-        { "pool shadows files", { "", NULL, SUBDB1, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, "u1000590000" },
+          { true, 1000000000u, "u1000000000" }, { { 300000, 65536, F, 1 }, { 400000, 10, F, 2 } }, 2 },
+        { "files disabled: nothing", { "subids userns\n", NULL, SUBDB1, 1000000000u, false, false, KIND_UID },
+          { true, 1000000000u, "u1000000000" }, { { 0 } }, 0 },
+        { "pool shadows files", { "", NULL, SUBDB1, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, "u1000000000" },
           { { 100000, 65536, P, 0 } }, 1 },
+        /* the pool never hands out another owner's /etc/subuid IDs (a host
+         * where useradd gave alice the first range) */
+        { "pool minus alice's whole range", { "", NULL, "alice:100000:65536\n", 1000000000u, false, false, KIND_UID },
+          { true, 1000000000u, NULL }, { { 0 } }, 0 },
+        { "pool minus alice's lines", { "", NULL, "alice:100010:10\nbob:165530:100\nalice:90000:10005\n", 1000000000u, false, false,
+                                        KIND_UID },
+          { true, 1000000000u, NULL }, { { 100005, 5, P, 0 }, { 100020, 65510, P, 0 } }, 2 },
+        { "pool keeps the owner's own lines", { "", NULL, "1000000000:100000:10\nu1000000000:100010:10\n", 1000000000u, false, false,
+                                                KIND_UID },
+          { true, 1000000000u, "u1000000000" }, { { 100000, 65536, P, 0 } }, 1 },
         /* non-covered owners: exactly their files lines, in file order */
-        { "named owner", { "", NULL, SUBDB1, 1000590000u, false, false, KIND_UID }, { false, 0, "other" }, { { 500000, 5, F, 3 } }, 1 },
-        { "name and uid", { "", NULL, SUBDB2, 1000590000u, false, false, KIND_UID }, { true, 77, "alice" },
+        { "named owner", { "", NULL, SUBDB1, 1000000000u, false, false, KIND_UID }, { false, 0, "other" }, { { 500000, 5, F, 3 } }, 1 },
+        { "name and uid", { "", NULL, SUBDB2, 1000000000u, false, false, KIND_UID }, { true, 77, "alice" },
           { { 1, 5, F, 1 }, { 10, 5, F, 2 }, { 30, 5, F, 4 }, { 50, 5, F, 7 } }, 4 },
-        { "uid only", { "", NULL, SUBDB2, 1000590000u, false, false, KIND_UID }, { true, 77, NULL },
+        { "uid only", { "", NULL, SUBDB2, 1000000000u, false, false, KIND_UID }, { true, 77, NULL },
           { { 10, 5, F, 2 }, { 30, 5, F, 4 } }, 2 },
-        { "name only", { "", NULL, SUBDB2, 1000590000u, false, false, KIND_UID }, { false, 0, "alice" },
+        { "name only", { "", NULL, SUBDB2, 1000000000u, false, false, KIND_UID }, { false, 0, "alice" },
           { { 1, 5, F, 1 }, { 50, 5, F, 7 } }, 2 },
-        { "unknown owner", { "", NULL, SUBDB2, 1000590000u, false, false, KIND_UID }, { false, 0, "carol" }, { { 0 } }, 0 },
-        { "prefix of a name", { "", NULL, SUBDB2, 1000590000u, false, false, KIND_UID }, { false, 0, "ali" }, { { 0 } }, 0 },
-        { "uid 7 is not 77", { "", NULL, SUBDB2, 1000590000u, false, false, KIND_UID }, { true, 7, NULL }, { { 0 } }, 0 },
-        { "no subdb", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { false, 0, "alice" }, { { 0 } }, 0 },
+        { "unknown owner", { "", NULL, SUBDB2, 1000000000u, false, false, KIND_UID }, { false, 0, "carol" }, { { 0 } }, 0 },
+        { "prefix of a name", { "", NULL, SUBDB2, 1000000000u, false, false, KIND_UID }, { false, 0, "ali" }, { { 0 } }, 0 },
+        { "uid 7 is not 77", { "", NULL, SUBDB2, 1000000000u, false, false, KIND_UID }, { true, 7, NULL }, { { 0 } }, 0 },
+        { "no subdb", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { false, 0, "alice" }, { { 0 } }, 0 },
         { "known caller gets files only", { "", NULL, "1000:700000:10\n", 1000, true, false, KIND_UID }, { true, 1000, NULL },
           { { 700000, 10, F, 1 } }, 1 },
 };
@@ -343,11 +393,11 @@ static void test_policy_owner_ranges(void **state)
         }
 
         /* userns answers, so the files lines are not read */
-        struct fx_spec s = { "", "0 200000 65536\n", SUBDB1, 1000590000u, false, true, KIND_UID };
+        struct fx_spec s = { "", "0 200000 65536\n", SUBDB1, 1000000000u, false, true, KIND_UID };
         struct fx *f = fx_new(&s);
         struct grants *g = malloc(sizeof(*g));
         assert_non_null(g);
-        struct owner o = own_both(1000590000u, "u1000590000");
+        struct owner o = own_both(1000000000u, "u1000000000");
         int ret = policy_owner_ranges(&f->in, &o, g, NULL);
         static const struct eg want_u[] = { { 1, 65535, U, -1 } };
         CHECK(ret == 0 && grants_equal(g, want_u, 1), "userns shadows files: %d %s", ret, fmt_grants(g));
@@ -408,18 +458,18 @@ static void test_policy_has_range(void **state)
                 bool want;
         } rows[] = {
                 /* hostile ranges */
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, UINT64_MAX, 2, false },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, 0, UINT64_MAX, false },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, 100000 + (1ull << 32), 1, false },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, 100000, 65536 + (1ull << 32), false },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, UINT64_MAX, 2, false },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, 0, UINT64_MAX, false },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, 100000 + (1ull << 32), 1, false },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, 100000, 65536 + (1ull << 32), false },
                 /* pool */
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, 100000, 65536, true },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, 100000, 65537, false },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, 99999, 2, false },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, 165535, 1, true },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590000u, NULL }, 165536, 1, false },
-                { { "", NULL, NULL, 1000590000u, true, false, KIND_UID }, { true, 1000590000u, NULL }, 100000, 1, false },
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, { true, 1000590001u, NULL }, 100000, 1, false },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, 100000, 65536, true },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, 100000, 65537, false },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, 99999, 2, false },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, 165535, 1, true },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000000000u, NULL }, 165536, 1, false },
+                { { "", NULL, NULL, 1000000000u, true, false, KIND_UID }, { true, 1000000000u, NULL }, 100000, 1, false },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, { true, 1000590001u, NULL }, 100000, 1, false },
                 /* userns seed */
                 { { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, { true, 1000, NULL }, 1, 999, true },
                 { { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, { true, 1000, NULL }, 1, 1000, false },
@@ -482,30 +532,32 @@ static void test_policy_find_owners(void **state)
                 struct eo want[3];
         } rows[] = {
                 /* hostile ids */
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, UINT64_MAX, 0, { { 0 } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, L, 0, { { 0 } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 100000 + (1ull << 32), 0, { { 0 } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 0, 0, { { 0 } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, UINT64_MAX, 0, { { 0 } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, L, 0, { { 0 } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 100000 + (1ull << 32), 0, { { 0 } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 0, 0, { { 0 } } },
                 /* pool + files overlap */
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 100005, 2,
-                  { { true, 1000590000u, NULL }, { false, 0, "alice" } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 100012, 2,
-                  { { true, 1000590000u, NULL }, { false, 0, "alice" } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 165000, 1, { { true, 1000590000u, NULL } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 50, 0, { { 0 } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 200005, 1, { { false, 0, "bob" } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 300000, 1, { { true, 1000, NULL } } },
-                { { "", NULL, SUBDB3, 1000590000u, false, false, KIND_UID }, 300005, 0, { { 0 } } },
+                /* pool + files overlap: the pool gives up alice's IDs, one owner */
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 100005, 1, { { false, 0, "alice" } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 100012, 1, { { false, 0, "alice" } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 100015, 1, { { true, 1000000000u, NULL } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 165000, 1, { { true, 1000000000u, NULL } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 50, 0, { { 0 } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 200005, 1, { { false, 0, "bob" } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 300000, 1, { { true, 1000, NULL } } },
+                { { "", NULL, SUBDB3, 1000000000u, false, false, KIND_UID }, 300005, 0, { { 0 } } },
                 /* caller known: no pool */
-                { { "", NULL, NULL, 1000590000u, true, false, KIND_UID }, 100005, 0, { { 0 } } },
-                { { "", NULL, SUBDB3, 1000590000u, true, false, KIND_UID }, 100005, 1, { { false, 0, "alice" } } },
+                { { "", NULL, NULL, 1000000000u, true, false, KIND_UID }, 100005, 0, { { 0 } } },
+                { { "", NULL, SUBDB3, 1000000000u, true, false, KIND_UID }, 100005, 1, { { false, 0, "alice" } } },
                 /* pool blocks map back to their users */
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 200000, 1,
                   { { true, 1000, NULL } } },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 200095, 1,
                   { { true, 1009, NULL } } },
-                { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 200105, 1,
-                  { { true, 5000, NULL } } },
+                { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 200105, 0,
+                  { { 0 } } },
+                { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 1000010000u, false, false, KIND_UID }, 200115, 1,
+                  { { true, 1000010000u, NULL } } },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 200110, 0,
                   { { 0 } } },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, true, false, KIND_UID }, 200105, 0,
@@ -520,8 +572,7 @@ static void test_policy_find_owners(void **state)
                 { { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, 0, 0, { { 0 } } },
                 { { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, 65536, 0, { { 0 } } },
                 { { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, 200000, 0, { { 0 } } },
-                { { "", "0 200000 65536\n", "bob:500:1\n", 1000, false, true, KIND_UID }, 500, 2,
-                  { { true, 1000, NULL }, { false, 0, "bob" } } },
+                { { "", "0 200000 65536\n", "bob:500:1\n", 1000, false, true, KIND_UID }, 500, 1, { { false, 0, "bob" } } },
                 /* same owner twice is one owner */
                 { { "subids files\n", NULL, "alice:100:10\nalice:105:10\n", 1, true, false, KIND_UID }, 107, 1, { { false, 0, "alice" } } },
                 { { "subids files\n", NULL, "1000:100:10\n1000:105:10\n", 1, true, false, KIND_UID }, 107, 1, { { true, 1000, NULL } } },
@@ -576,23 +627,23 @@ struct sn_row {
 
 static const struct sn_row sn_rows[] = {
         /* pool */
-        { "pool first", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 100000, "u1000590000-0" },
-        { "pool 1", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 100001, "u1000590000-1" },
-        { "pool last", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 165535, "u1000590000-65535" },
-        { "pool gid", { "", NULL, NULL, 1000590000u, false, false, KIND_GID }, 165535, "u1000590000-65535" },
-        { "pool end", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 165536, NULL },
-        { "pool before", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 99999, NULL },
-        { "zero", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 0, NULL },
-        { "-1", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 4294967295u, NULL },
-        { "2^64-1", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, UINT64_MAX, NULL },
-        { "pool + 2^32", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 100000 + (1ull << 32), NULL },
-        { "caller known", { "", NULL, NULL, 1000590000u, true, false, KIND_UID }, 100000, NULL },
-        { "names off", { "subid-names no\n", NULL, NULL, 1000590000u, false, false, KIND_UID }, 100000, NULL },
-        { "prefix", { "name user%u\n", NULL, NULL, 1000590000u, false, false, KIND_UID }, 100005, "user1000590000-5" },
+        { "pool first", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 100000, "u1000000000-0" },
+        { "pool 1", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 100001, "u1000000000-1" },
+        { "pool last", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 165535, "u1000000000-65535" },
+        { "pool gid", { "", NULL, NULL, 1000000000u, false, false, KIND_GID }, 165535, "u1000000000-65535" },
+        { "pool end", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 165536, NULL },
+        { "pool before", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 99999, NULL },
+        { "zero", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 0, NULL },
+        { "-1", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 4294967295u, NULL },
+        { "2^64-1", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, UINT64_MAX, NULL },
+        { "pool + 2^32", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 100000 + (1ull << 32), NULL },
+        { "caller known", { "", NULL, NULL, 1000000000u, true, false, KIND_UID }, 100000, NULL },
+        { "names off", { "subid-names no\n", NULL, NULL, 1000000000u, false, false, KIND_UID }, 100000, NULL },
+        { "prefix", { "name user%u\n", NULL, NULL, 1000000000u, false, false, KIND_UID }, 100005, "user1000000000-5" },
         { "pool users slot 9", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 200095,
           "u1009-5" },
-        { "pool users self", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 200105,
-          "u5000-5" },
+        { "pool users self", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 1000010000u, false, false, KIND_UID },
+          200115, "u1000010000-5" },
         { "pool users past", { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 200110,
           NULL },
         /* userns seed */
@@ -606,34 +657,35 @@ static const struct sn_row sn_rows[] = {
         { "userns outside id", { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, 200001, NULL },
         { "userns names off", { "subid-names no\n", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, 1, NULL },
         /* files owners */
-        { "files alice 0", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 300000, "alice-0" },
-        { "files alice 9", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 300009, "alice-9" },
-        { "files alice 10", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 300010, NULL },
-        { "files alice second line", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 400000, "alice-10" },
-        { "files alice 14", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 400004, "alice-14" },
-        { "files alice past", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 400005, NULL },
+        { "files alice 0", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 300000, "alice-0" },
+        { "files alice 9", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 300009, "alice-9" },
+        { "files alice 10", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 300010, NULL },
+        { "files alice second line", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 400000, "alice-10" },
+        { "files alice 14", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 400004, "alice-14" },
+        { "files alice past", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 400005, NULL },
         /* A numeric owner that is not a synthesized user has no name of
          * ours ("u1000" must not stand for a real UID 1000), so its
          * subordinate IDs get none; a covered one does. */
-        { "files numeric owner", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 500000, NULL },
-        { "files numeric owner 2", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 500002, NULL },
-        { "files numeric owner prefix", { "name id%u\nsubids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 500002,
+        { "files numeric owner", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 500000, NULL },
+        { "files numeric owner 2", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 500002, NULL },
+        { "files numeric owner prefix", { "name id%u\nsubids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 500002,
           NULL },
-        { "files numeric covered owner", { "users 1000-1000\nsubids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID },
+        { "files numeric covered owner", { "users 1000-1000\nsubids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID },
           500000, "u1000-0" },
-        { "files numeric covered owner 2", { "users 1000-1000\nsubids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID },
+        { "files numeric covered owner 2", { "users 1000-1000\nsubids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID },
           500002, "u1000-2" },
         { "files numeric covered owner prefix",
-          { "name id%u\nusers 1000-1000\nsubids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 500002, "id1000-2" },
-        { "files names off", { "subids files\nsubid-names no\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 300000, NULL },
+          { "name id%u\nusers 1000-1000\nsubids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 500002, "id1000-2" },
+        { "files names off", { "subids files\nsubid-names no\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 300000, NULL },
         /* conflicts */
         { "conflict", { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, 300005, NULL },
         { "conflict end", { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, 300009, NULL },
         { "before conflict", { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, 300004, "alice-4" },
         { "after conflict", { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, 300010, "bob-5" },
         { "bob last", { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, 300014, "bob-9" },
-        { "pool vs files", { "", NULL, "alice:100000:10\n", 1000590000u, false, false, KIND_UID }, 100005, NULL },
-        { "pool vs files after", { "", NULL, "alice:100000:10\n", 1000590000u, false, false, KIND_UID }, 100010, "u1000590000-10" },
+        /* alice's line wins: the pool gives those IDs up, so they are alice's alone */
+        { "pool vs files", { "", NULL, "alice:100000:10\n", 1000000000u, false, false, KIND_UID }, 100005, "alice-5" },
+        { "pool vs files after", { "", NULL, "alice:100000:10\n", 1000000000u, false, false, KIND_UID }, 100010, "u1000000000-0" },
         /* duplicated lines of one owner: first occurrence */
         { "dup lines", { "subids files\n", NULL, "alice:300000:10\nalice:300005:10\n", 1, true, false, KIND_UID }, 300007, "alice-7" },
         { "dup lines tail", { "subids files\n", NULL, "alice:300000:10\nalice:300005:10\n", 1, true, false, KIND_UID }, 300012,
@@ -698,53 +750,53 @@ static void test_policy_subid_by_name(void **state)
                 uint32_t id;
         } rows[] = {
                 /* hostile names */
-                { "empty", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "", -ENOENT, 0 },
-                { "dash", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "-", -ENOENT, 0 },
-                { "no offset", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-", -ENOENT, 0 },
-                { "no dash", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000", -ENOENT, 0 },
-                { "leading zero", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-00", -ENOENT, 0 },
-                { "leading zero 2", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-01", -ENOENT, 0 },
-                { "plus", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-+1", -ENOENT, 0 },
-                { "minus", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000--1", -ENOENT, 0 },
-                { "space", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-1 ", -ENOENT, 0 },
-                { "newline", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-1\n", -ENOENT, 0 },
-                { "hex", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-0x1", -ENOENT, 0 },
-                { "past end", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-65536", -ENOENT, 0 },
-                { "2^32", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-4294967296", -ENOENT, 0 },
-                { "2^64", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-18446744073709551616", -ENOENT, 0 },
-                { "2^64-1", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-18446744073709551615", -ENOENT, 0 },
-                { "other uid", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590001-0", -ENOENT, 0 },
-                { "owner uid leading zero", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u01000590000-0", -ENOENT, 0 },
-                { "other prefix", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "user1000590000-0", -ENOENT, 0 },
-                { "uppercase", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "U1000590000-0", -ENOENT, 0 },
-                { "decimal owner", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "1000590000-0", -ENOENT, 0 },
-                { "unknown name", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "alice-0", -ENOENT, 0 },
-                { "caller known", { "", NULL, NULL, 1000590000u, true, false, KIND_UID }, "u1000590000-0", -ENOENT, 0 },
-                { "names off", { "subid-names no\n", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-0", -ENOENT, 0 },
-                { "too long", { "", NULL, NULL, 1000590000u, false, false, KIND_UID },
-                  "u1000590000-00000000000000000000000000000000000000000000000000001", -ENOENT, 0 },
-                { "utf8", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000-\xd9\xa1", -ENOENT, 0 },
-                { "colon", { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, "u1000590000:0", -ENOENT, 0 },
+                { "empty", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "", -ENOENT, 0 },
+                { "dash", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "-", -ENOENT, 0 },
+                { "no offset", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-", -ENOENT, 0 },
+                { "no dash", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000", -ENOENT, 0 },
+                { "leading zero", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-00", -ENOENT, 0 },
+                { "leading zero 2", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-01", -ENOENT, 0 },
+                { "plus", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-+1", -ENOENT, 0 },
+                { "minus", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000--1", -ENOENT, 0 },
+                { "space", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-1 ", -ENOENT, 0 },
+                { "newline", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-1\n", -ENOENT, 0 },
+                { "hex", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-0x1", -ENOENT, 0 },
+                { "past end", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-65536", -ENOENT, 0 },
+                { "2^32", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-4294967296", -ENOENT, 0 },
+                { "2^64", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-18446744073709551616", -ENOENT, 0 },
+                { "2^64-1", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-18446744073709551615", -ENOENT, 0 },
+                { "other uid", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000590001-0", -ENOENT, 0 },
+                { "owner uid leading zero", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u01000000000-0", -ENOENT, 0 },
+                { "other prefix", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "user1000000000-0", -ENOENT, 0 },
+                { "uppercase", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "U1000000000-0", -ENOENT, 0 },
+                { "decimal owner", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "1000000000-0", -ENOENT, 0 },
+                { "unknown name", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "alice-0", -ENOENT, 0 },
+                { "caller known", { "", NULL, NULL, 1000000000u, true, false, KIND_UID }, "u1000000000-0", -ENOENT, 0 },
+                { "names off", { "subid-names no\n", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-0", -ENOENT, 0 },
+                { "too long", { "", NULL, NULL, 1000000000u, false, false, KIND_UID },
+                  "u1000000000-00000000000000000000000000000000000000000000000000001", -ENOENT, 0 },
+                { "utf8", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000-\xd9\xa1", -ENOENT, 0 },
+                { "colon", { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, "u1000000000:0", -ENOENT, 0 },
                 /* userns */
                 { "userns past", { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, "u1000-65534", -ENOENT, 0 },
                 { "userns 0", { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, "u1000-0", 0, 1 },
                 { "userns other", { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, "u1001-0", -ENOENT, 0 },
                 /* files */
-                { "files past", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, "alice-15", -ENOENT, 0 },
-                { "files numeric uncovered", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, "u1000-0", -ENOENT, 0 },
-                { "files numeric", { "users 1000-1000\nsubids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, "u1000-0", 0,
+                { "files past", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, "alice-15", -ENOENT, 0 },
+                { "files numeric uncovered", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, "u1000-0", -ENOENT, 0 },
+                { "files numeric", { "users 1000-1000\nsubids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, "u1000-0", 0,
                   500000 },
-                { "files numeric past", { "users 1000-1000\nsubids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, "u1000-3",
+                { "files numeric past", { "users 1000-1000\nsubids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, "u1000-3",
                   -ENOENT, 0 },
-                { "files decimal literal", { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, "1000-0", -ENOENT, 0 },
-                { "files names off", { "subids files\nsubid-names no\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, "alice-0",
+                { "files decimal literal", { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, "1000-0", -ENOENT, 0 },
+                { "files names off", { "subids files\nsubid-names no\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, "alice-0",
                   -ENOENT, 0 },
                 /* conflicts: the id is held by two owners, so the name is not ours */
                 { "conflict alice", { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, "alice-5", -ENOENT, 0 },
                 { "conflict bob", { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, "bob-0", -ENOENT, 0 },
                 { "conflict bob ok", { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, "bob-5", 0, 300010 },
-                { "pool vs files", { "", NULL, "alice:100000:10\n", 1000590000u, false, false, KIND_UID }, "u1000590000-5", -ENOENT, 0 },
-                { "pool vs files alice", { "", NULL, "alice:100000:10\n", 1000590000u, false, false, KIND_UID }, "alice-0", -ENOENT, 0 },
+                { "pool vs files", { "", NULL, "alice:100000:10\n", 1000000000u, false, false, KIND_UID }, "u1000000000-5", 0, 100015 },
+                { "pool vs files alice", { "", NULL, "alice:100000:10\n", 1000000000u, false, false, KIND_UID }, "alice-0", 0, 100000 },
                 /* a later occurrence is not the name of the id */
                 { "dup lines later occurrence", { "subids files\n", NULL, "alice:300000:10\nalice:300005:10\n", 1, true, false, KIND_UID },
                   "alice-12", -ENOENT, 0 },
@@ -774,30 +826,30 @@ static void test_policy_subid_by_name(void **state)
 static void test_policy_covered_user_files_by_name_and_uid(void **state)
 {
         (void)state;
-        struct fx_spec s = { "subids files\n", NULL, "u1000590000:300000:10\n1000590000:400000:10\n", 1000590000u, false, false, KIND_UID };
+        struct fx_spec s = { "subids files\n", NULL, "u1000000000:300000:10\n1000000000:400000:10\n", 1000000000u, false, false, KIND_UID };
         struct fx *f = fx_new(&s);
         char buf[64];
         int ret = policy_subid_name(&f->in, 300000, buf, sizeof(buf));
-        CHECK(ret >= 0 && !strcmp(buf, "u1000590000-0"), "subid_name(300000) = %d %s", ret, ret >= 0 ? buf : "");
+        CHECK(ret >= 0 && !strcmp(buf, "u1000000000-0"), "subid_name(300000) = %d %s", ret, ret >= 0 ? buf : "");
         ret = policy_subid_name(&f->in, 400000, buf, sizeof(buf));
-        CHECK(ret >= 0 && !strcmp(buf, "u1000590000-10"), "subid_name(400000) = %d %s", ret, ret >= 0 ? buf : "");
+        CHECK(ret >= 0 && !strcmp(buf, "u1000000000-10"), "subid_name(400000) = %d %s", ret, ret >= 0 ? buf : "");
         uint32_t id = 0;
-        ret = policy_subid_by_name(&f->in, "u1000590000-10", &id);
-        CHECK(ret == 0 && id == 400000, "subid_by_name(u1000590000-10) = %d/%u", ret, id);
+        ret = policy_subid_by_name(&f->in, "u1000000000-10", &id);
+        CHECK(ret == 0 && id == 400000, "subid_by_name(u1000000000-10) = %d/%u", ret, id);
         struct owner_ref out[4];
         ret = policy_find_owners(&f->in, 400005, out, 4);
         CHECK(ret == 1, "find_owners(400005) = %d, want 1", ret);
         fx_free(f);
 
         /* a covered user's files lines are hidden when a dynamic source answers */
-        struct fx_spec s2 = { "", NULL, "u1000590000:300000:10\n", 1000590000u, false, false, KIND_UID };
+        struct fx_spec s2 = { "", NULL, "u1000000000:300000:10\n", 1000000000u, false, false, KIND_UID };
         f = fx_new(&s2);
         ret = policy_subid_name(&f->in, 300000, buf, sizeof(buf));
         CHECK(ret == -ENOENT, "shadowed files line: subid_name(300000) = %d %s", ret, ret >= 0 ? buf : "");
         ret = policy_find_owners(&f->in, 300000, out, 4);
         CHECK(ret == 0, "shadowed files line: find_owners(300000) = %d, want 0", ret);
-        ret = policy_subid_by_name(&f->in, "u1000590000-0", &id);
-        CHECK(ret == 0 && id == 100000, "shadowed files line: subid_by_name(u1000590000-0) = %d/%u, want 100000", ret, id);
+        ret = policy_subid_by_name(&f->in, "u1000000000-0", &id);
+        CHECK(ret == 0 && id == 100000, "shadowed files line: subid_by_name(u1000000000-0) = %d/%u, want 100000", ret, id);
         fx_free(f);
         CHECK_DONE();
 }
@@ -840,10 +892,10 @@ static void test_policy_caller_id_per_kind(void **state)
         fx_free(f);
 
         /* pool holding the caller's GID: nothing granted may contain it */
-        struct fx_spec s2 = { "", NULL, NULL, 1000590000u, false, false, KIND_GID };
+        struct fx_spec s2 = { "", NULL, NULL, 1000000000u, false, false, KIND_GID };
         f = fx_new(&s2);
         f->in.caller_id = 100005;
-        o = own_uid(1000590000u);
+        o = own_uid(1000000000u);
         ret = policy_owner_ranges(&f->in, &o, g, NULL);
         CHECK(ret == 0 || ret == -ENOENT, "pool holding caller gid: %d", ret);
         if (ret == 0) {
@@ -872,13 +924,13 @@ static void test_policy_caller_id_per_kind(void **state)
 static void test_policy_null_cfg(void **state)
 {
         (void)state;
-        struct fx_spec s = { "", "0 200000 65536\n", "alice:300000:10\n", 1000590000u, false, false, KIND_UID };
+        struct fx_spec s = { "", "0 200000 65536\n", "alice:300000:10\n", 1000000000u, false, false, KIND_UID };
         struct fx *f = fx_new(&s);
         f->in.cfg = NULL;
         struct grants *g = malloc(sizeof(*g));
         assert_non_null(g);
-        CHECK(!policy_is_user(&f->in, 1000590000u, NULL), "cfg NULL: is_user");
-        struct owner o = own_uid(1000590000u);
+        CHECK(!policy_is_user(&f->in, 1000000000u, NULL), "cfg NULL: is_user");
+        struct owner o = own_uid(1000000000u);
         int ret = policy_owner_ranges(&f->in, &o, g, NULL);
         CHECK((ret == 0 && g->n == 0) || ret < 0, "cfg NULL: owner_ranges(caller) = %d n=%zu", ret, ret == 0 ? g->n : 0);
         o = own_both(1, "alice");
@@ -894,7 +946,7 @@ static void test_policy_null_cfg(void **state)
         uint32_t id;
         ret = policy_subid_by_name(&f->in, "alice-0", &id);
         CHECK(ret < 0, "cfg NULL: subid_by_name = %d", ret);
-        ret = policy_user_entity(&f->in, NULL, 1000590000u, buf, sizeof(buf), NULL);
+        ret = policy_user_entity(&f->in, NULL, 1000000000u, buf, sizeof(buf), NULL);
         CHECK(ret < 0, "cfg NULL: user_entity = %d", ret);
         free(g);
         fx_free(f);
@@ -916,28 +968,28 @@ static void test_policy_entities(void **state)
                 uint32_t id;
                 const char *name;    /* NULL: -ENOENT */
         } rows[] = {
-                { "user", KIND_UID, false, "root:x:0:0:::\n", 1000590000u, "u1000590000" },
-                { "user, empty files", KIND_UID, false, "", 1000590000u, "u1000590000" },
+                { "user", KIND_UID, false, "root:x:0:0:::\n", 1000000000u, "u1000000000" },
+                { "user, empty files", KIND_UID, false, "", 1000000000u, "u1000000000" },
                 { "user not covered", KIND_UID, false, "root:x:0:0:::\n", 1000, NULL },
                 { "user root", KIND_UID, false, "", 0, NULL },
                 { "user -1", KIND_UID, false, "", 4294967295u, NULL },
-                { "user id known", KIND_UID, false, "real:x:1000590000:0:::\n", 1000590000u, NULL },
-                { "user name known", KIND_UID, false, "u1000590000:x:5:0:::\n", 1000590000u, NULL },
-                { "user malformed line ignored", KIND_UID, false, "real:x:01000590000:0:::\n", 1000590000u, "u1000590000" },
-                { "group", KIND_GID, false, "root:x:0:\n", 1000590000u, "u1000590000" },
-                { "group id known", KIND_GID, false, "g:x:1000590000:\n", 1000590000u, NULL },
-                { "group name known", KIND_GID, false, "u1000590000:x:7:\n", 1000590000u, NULL },
-                { "subid pool", KIND_UID, true, "root:x:0:0:::\n", 100000, "u1000590000-0" },
-                { "subid pool last", KIND_UID, true, "root:x:0:0:::\n", 165535, "u1000590000-65535" },
+                { "user id known", KIND_UID, false, "real:x:1000000000:0:::\n", 1000000000u, NULL },
+                { "user name known", KIND_UID, false, "u1000000000:x:5:0:::\n", 1000000000u, NULL },
+                { "user malformed line ignored", KIND_UID, false, "real:x:01000000000:0:::\n", 1000000000u, "u1000000000" },
+                { "group", KIND_GID, false, "root:x:0:\n", 1000000000u, "u1000000000" },
+                { "group id known", KIND_GID, false, "g:x:1000000000:\n", 1000000000u, NULL },
+                { "group name known", KIND_GID, false, "u1000000000:x:7:\n", 1000000000u, NULL },
+                { "subid pool", KIND_UID, true, "root:x:0:0:::\n", 100000, "u1000000000-0" },
+                { "subid pool last", KIND_UID, true, "root:x:0:0:::\n", 165535, "u1000000000-65535" },
                 { "subid outside", KIND_UID, true, "root:x:0:0:::\n", 99999, NULL },
                 { "subid id known", KIND_UID, true, "svc:x:100000:0:::\n", 100000, NULL },
-                { "subid name known", KIND_UID, true, "u1000590000-1:x:5:0:::\n", 100001, NULL },
-                { "subid other name known", KIND_UID, true, "u1000590000-1:x:5:0:::\n", 100002, "u1000590000-2" },
-                { "subid group", KIND_GID, true, "root:x:0:\n", 100000, "u1000590000-0" },
+                { "subid name known", KIND_UID, true, "u1000000000-1:x:5:0:::\n", 100001, NULL },
+                { "subid other name known", KIND_UID, true, "u1000000000-1:x:5:0:::\n", 100002, "u1000000000-2" },
+                { "subid group", KIND_GID, true, "root:x:0:\n", 100000, "u1000000000-0" },
                 { "subid group id known", KIND_GID, true, "g:x:100000:\n", 100000, NULL },
         };
         for (size_t i = 0; i < UT_ARRAY_SIZE(rows); i++) {
-                struct fx_spec s = { "", NULL, NULL, 1000590000u, false, false, rows[i].kind };
+                struct fx_spec s = { "", NULL, NULL, 1000000000u, false, false, rows[i].kind };
                 struct fx *f = fx_new(&s);
                 struct colon_db files;
                 int ret = colon_db_parse(rows[i].files, strlen(rows[i].files), rows[i].kind == KIND_UID ? COLON_PASSWD : COLON_GROUP,
@@ -982,15 +1034,15 @@ static void test_policy_roundtrip(void **state)
                 struct fx_spec s;
                 uint64_t lo, hi;
         } rows[] = {
-                { { "", NULL, NULL, 1000590000u, false, false, KIND_UID }, 99990, 165546 },
+                { { "", NULL, NULL, 1000000000u, false, false, KIND_UID }, 99990, 165546 },
                 { { "", "0 200000 65536\n", NULL, 1000, false, true, KIND_UID }, 0, 65546 },
                 { { "", "100 300000 100\n0 200000 50\n", NULL, 120, false, true, KIND_UID }, 0, 300 },
-                { { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 299990, 300020 },
-                { { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 399990, 400020 },
-                { { "subids files\n", NULL, SUBDB4, 1000590000u, false, false, KIND_UID }, 499990, 500020 },
+                { { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 299990, 300020 },
+                { { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 399990, 400020 },
+                { { "subids files\n", NULL, SUBDB4, 1000000000u, false, false, KIND_UID }, 499990, 500020 },
                 { { "subids files\n", NULL, SUBDB5, 1, true, false, KIND_UID }, 299990, 300030 },
-                { { "", NULL, "alice:100000:10\nbob:165530:20\n", 1000590000u, false, false, KIND_UID }, 99990, 100020 },
-                { { "", NULL, "alice:100000:10\nbob:165530:20\n", 1000590000u, false, false, KIND_UID }, 165520, 165560 },
+                { { "", NULL, "alice:100000:10\nbob:165530:20\n", 1000000000u, false, false, KIND_UID }, 99990, 100020 },
+                { { "", NULL, "alice:100000:10\nbob:165530:20\n", 1000000000u, false, false, KIND_UID }, 165520, 165560 },
                 { { "users 1000-1009\nusers self\nsubids pool 200000 10\n", NULL, NULL, 5000, false, false, KIND_UID }, 199990, 200120 },
                 { { "subids files\n", NULL, "alice:300000:10\nalice:300005:10\nalice:100:5\n", 1, true, false, KIND_UID }, 90, 110 },
                 { { "subids files\n", NULL, "alice:300000:10\nalice:300005:10\nalice:100:5\n", 1, true, false, KIND_UID }, 299990, 300020 },
@@ -1046,11 +1098,84 @@ static void test_policy_seed(void **state)
         CHECK_DONE();
 }
 
+/* ------------------------------------------------- other NSS sources, GID */
+
+/* A directory (sssd/LDAP) that knows UIDs 61200 and 1000010000 and GID 61300. */
+static bool directory_knows(const struct policy_input *in, enum subid_kind k, uint32_t id)
+{
+        (void)in;
+        return k == KIND_UID ? (id == 61200 || id == 1000010000u) : id == 61300;
+}
+
+static void test_policy_known_elsewhere(void **state)
+{
+        (void)state;
+        struct grants g;
+        struct owner o = { true, 1000010000u, NULL };
+        char name[64];
+        const char *why = NULL;
+
+        /* a users range: a UID the directory knows is not ours, its neighbour is */
+        struct fx_spec s = { "users 1000000000-1000019999\nsubids pool 200000 10\n", NULL, NULL, 5, true, false, KIND_UID };
+        struct fx *f = fx_new(&s);
+        f->in.id_known = directory_knows;
+        CHECK(!policy_is_user(&f->in, 1000010000u, NULL), "directory user in a users range is covered");
+        CHECK(policy_is_user(&f->in, 1000010001u, NULL), "unknown neighbour not covered");
+        CHECK(policy_user_entity(&f->in, NULL, 1000010000u, name, sizeof(name), &why) == -ENOENT,
+              "directory user synthesized as %s", name);
+        CHECK(policy_owner_ranges(&f->in, &o, &g, NULL) == 0 && g.n == 0, "directory user got %zu pool grants", g.n);
+        fx_free(f);
+
+        /* self: the caller's own UID known elsewhere (sysinfo sets caller_known
+         * from the same question) gets nothing */
+        struct fx_spec s2 = { "", NULL, NULL, 61200, true, false, KIND_UID };
+        f = fx_new(&s2);
+        f->in.id_known = directory_knows;
+        o = (struct owner){ true, 61200, NULL };
+        CHECK(!policy_is_user(&f->in, 61200, NULL), "known caller covered by self");
+        CHECK(policy_owner_ranges(&f->in, &o, &g, NULL) == 0 && g.n == 0, "known caller got %zu grants", g.n);
+        fx_free(f);
+
+        /* a group: the synthesized group of a covered UID is withheld when the
+         * GID is a directory group */
+        struct fx_spec s3 = { "users 61300-61301\nsubids files\n", NULL, NULL, 5, true, false, KIND_GID };
+        f = fx_new(&s3);
+        f->in.id_known = directory_knows;
+        CHECK(policy_user_entity(&f->in, NULL, 61300, name, sizeof(name), &why) == -ENOENT, "directory GID synthesized");
+        CHECK(policy_user_entity(&f->in, NULL, 61301, name, sizeof(name), &why) == 0 && !strcmp(name, "u61301"),
+              "unknown GID not synthesized");
+        fx_free(f);
+        CHECK_DONE();
+}
+
+static void test_policy_primary_gid(void **state)
+{
+        (void)state;
+        struct fx_spec s = { "users 61200-61400\nsubids files\n", NULL, NULL, 61200, false, false, KIND_UID };
+        struct fx *f = fx_new(&s);
+        f->in.id_known = directory_knows;
+        /* the caller itself: its real GID, whatever it is (a pod's 0 stays 0;
+         * 61200 with gid 61200 never gets 0) */
+        f->in.caller_gid = 61200;
+        CHECK(policy_primary_gid(&f->in, 61200) == 61200, "own entry gid %u", policy_primary_gid(&f->in, 61200));
+        f->in.caller_gid = 0;
+        CHECK(policy_primary_gid(&f->in, 61200) == 0, "pod gid 0: %u", policy_primary_gid(&f->in, 61200));
+        /* someone else looking: the private group, never a fixed group like 0 */
+        CHECK(policy_primary_gid(&f->in, 61201) == 61201, "other's entry gid %u", policy_primary_gid(&f->in, 61201));
+        /* ... unless that GID is a real group elsewhere: the overflow GID */
+        CHECK(policy_primary_gid(&f->in, 61300) == OVERFLOW_GID, "directory GID 61300 handed out: %u",
+              policy_primary_gid(&f->in, 61300));
+        fx_free(f);
+        CHECK_DONE();
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_source_name),
                 cmocka_unit_test(test_policy_is_user),
+                cmocka_unit_test(test_policy_known_elsewhere),
+                cmocka_unit_test(test_policy_primary_gid),
                 cmocka_unit_test(test_policy_owner_ranges),
                 cmocka_unit_test(test_grants_to_set),
                 cmocka_unit_test(test_policy_has_range),

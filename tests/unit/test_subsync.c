@@ -10,8 +10,8 @@
 #define B SUBSYNC_BEGIN "\n"
 #define E SUBSYNC_END "\n"
 
-static const struct subsync_entry E1[] = { { 1000590000u, 100000, 65536 } };
-static const struct subsync_entry E2[] = { { 1000590000u, 100000, 65536 }, { 1000590001u, 165536, 65536 } };
+static const struct subsync_entry E1[] = { { 1000000000u, 100000, 65536 } };
+static const struct subsync_entry E2[] = { { 1000000000u, 100000, 65536 }, { 1000590001u, 165536, 65536 } };
 
 struct ents {
         const struct subsync_entry *e;
@@ -54,7 +54,7 @@ struct bad_row {
 
 static const struct bad_row bad_rows[] = {
         /* damaged or unbalanced markers */
-        { "a:1:2\n" B "1000590000:100000:65536\n", 0, { E1, 1 }, 2, "BEGIN marker without END" },
+        { "a:1:2\n" B "1000000000:100000:65536\n", 0, { E1, 1 }, 2, "BEGIN marker without END" },
         { B, 0, { E1, 1 }, 1, "without END" },
         { B B E, 0, { E1, 1 }, 2, "second BEGIN" },
         { B E B E, 0, { E1, 1 }, 3, "second nss_subid sync block" },
@@ -81,7 +81,7 @@ static const struct bad_row bad_rows[] = {
         { B "1:2:4294967296\n" E, 0, { E1, 1 }, 2, "not written" },
         /* conflicts with a foreign line: read as leniently as any client */
         { "alice:100000:65536\n", 0, { E1, 1 }, 1, "'alice' overlaps 100000-165535" },
-        { "x\nalice:165535:1\n", 0, { E1, 1 }, 2, "UID 1000590000" },
+        { "x\nalice:165535:1\n", 0, { E1, 1 }, 2, "UID 1000000000" },
         { "alice:165536:1\n", 0, { E2, 2 }, 1, "UID 1000590001" },
         { "alice:1:100000\n", 0, { E1, 1 }, 1, "alice" },
         { "alice:100000:65536\r\n", 0, { E1, 1 }, 1, "alice" },
@@ -90,7 +90,7 @@ static const struct bad_row bad_rows[] = {
         { "carol:+165535:1\n", 0, { E1, 1 }, 1, "carol" },
         { "dave:0100000:1\n", 0, { E1, 1 }, 1, "dave" },
         { "erin:1:99999999999999999999999\n", 0, { E1, 1 }, 1, "erin" },
-        { "1000590000:100000:1\n", 0, { E1, 1 }, 1, "'1000590000'" }, /* even the same owner: the kernel refuses overlapping maps */
+        { "1000000000:100000:1\n", 0, { E1, 1 }, 1, "'1000000000'" }, /* even the same owner: the kernel refuses overlapping maps */
         { "\x01\x7f\xff:100000:1\n", 0, { E1, 1 }, 1, "'\\x01\\x7f\\xff'" },
         { B "1:2:3\n" E "late:200000:1\n", 0, { E2, 2 }, 4, "late" },
         { "a:1:1\nb:2:2", 0, { E1, 1 }, 0, NULL },
@@ -165,7 +165,7 @@ struct ok_row {
         unsigned old_begin, old_end;
 };
 
-#define L1 "1000590000:100000:65536\n"
+#define L1 "1000000000:100000:65536\n"
 #define L2 "1000590001:165536:65536\n"
 
 static const struct ok_row ok_rows[] = {
@@ -304,13 +304,13 @@ static void test_entries(void **state)
         CHECK(r == 0 && n == 0 && e == NULL && self, "defaults: r=%d n=%zu self=%d", r, n, self);
 
         /* An OpenShift project: 10 000 UIDs. */
-        assert_int_equal(parse_cfg("users 1000590000-1000599999\nsubids pool 100000 65536\n", &cfg), 0);
+        assert_int_equal(parse_cfg("users 1000000000-1000009999\nsubids pool 100000 65536\n", &cfg), 0);
         r = subsync_entries(&cfg, SUBSYNC_MAX_LINES, &e, &n, &self, &err);
         CHECK(r == 0 && n == 10000 && !self, "project: r=%d n=%zu", r, n);
         if (r == 0 && n == 10000) {
-                CHECK(e[0].uid == 1000590000u && e[0].start == 100000 && e[0].count == 65536, "first %u:%u:%u",
+                CHECK(e[0].uid == 1000000000u && e[0].start == 100000 && e[0].count == 65536, "first %u:%u:%u",
                       e[0].uid, e[0].start, e[0].count);
-                CHECK(e[9999].uid == 1000599999u && e[9999].start == 100000u + 9999u * 65536u, "last %u:%u",
+                CHECK(e[9999].uid == 1000009999u && e[9999].start == 100000u + 9999u * 65536u, "last %u:%u",
                       e[9999].uid, e[9999].start);
                 check_against_policy(&cfg, e, n);
                 /* and the merge takes them, twice identically */
@@ -444,7 +444,7 @@ static void test_merge_random(void **state)
 {
         (void)state;
         static const char *frags[] = {
-                "alice:200000:65536", "1000590000:100000:65536", "bob:100000:1", "# comment", "", " ", "\r",
+                "alice:200000:65536", "1000000000:100000:65536", "bob:100000:1", "# comment", "", " ", "\r",
                 "junk", "a:b:c", "x:1:1:1", SUBSYNC_BEGIN, SUBSYNC_END, "# BEGIN nss_subid", "1:2:3", ":",
                 "\xff\xfe", "carol: 165536 :2", "d:+99999:1", "#x:100000:1",
         };

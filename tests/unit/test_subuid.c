@@ -2,6 +2,7 @@
 /* Unit tests for lib/subuid.c: colon_db_parse, colon_db_has_name, colon_db_has_id. */
 #include <errno.h>
 
+#include "subid/nsswitch.h"
 #include "subid/subuid.h"
 #include "ut_common.h"
 
@@ -367,6 +368,81 @@ static void test_colon_random(void **state)
         CHECK_DONE();
 }
 
+/* colon_db_each_overlap: exactly the lines a brute-force scan finds. */
+static int collect(const struct colon_entry *e, void *ctx)
+{
+        uint64_t *mask = ctx;
+        *mask |= 1ull << (e->line - 1);
+        return 0;
+}
+
+static void test_colon_each_overlap(void **state)
+{
+        (void)state;
+        static const char text[] = "a:100:10\nb:50:5\nc:1:4294967294\nd:200:1\n#x:1:1\ne:105:1\nf:300:100\nbad\ng:110:1\n";
+        struct colon_db db;
+        assert_int_equal(colon_db_parse(text, strlen(text), COLON_SUBID, &db), 0);
+        /* c covers everything except 0 and 4294967295; without it, small disjoint sets */
+        static const uint64_t q[][2] = { { 0, 1 }, { 1, 1 }, { 100, 1 }, { 109, 2 }, { 105, 1 }, { 54, 47 }, { 55, 45 },
+                                         { 200, 1 }, { 201, 99 }, { 399, 1 }, { 400, 1 }, { 4294967294ull, 1 }, { 0, 4294967295ull } };
+        for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+                uint64_t got = 0, want = 0;
+                colon_db_each_overlap(&db, q[i][0], q[i][1], collect, &got);
+                for (size_t j = 0; j < db.n; j++) {
+                        uint64_t a = db.e[j].id, b = a + db.e[j].count;
+                        if (a < q[i][0] + q[i][1] && q[i][0] < b)
+                                want |= 1ull << (db.e[j].line - 1);
+                }
+                CHECK(got == want, "overlap(%llu,+%llu) lines %#llx, want %#llx", (unsigned long long)q[i][0],
+                      (unsigned long long)q[i][1], (unsigned long long)got, (unsigned long long)want);
+        }
+        colon_db_free(&db);
+        /* an empty database and a count of 0 visit nothing */
+        uint64_t got = 0;
+        assert_int_equal(colon_db_parse("", 0, COLON_SUBID, &db), 0);
+        CHECK(colon_db_each_overlap(&db, 1, 10, collect, &got) == 0 && got == 0, "empty db visited %#llx",
+              (unsigned long long)got);
+        colon_db_free(&db);
+        CHECK_DONE();
+}
+
+/* nsswitch_services: glibc's line syntax, hostile names left out. */
+static void test_nsswitch(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *text, *db;
+                int ret;
+                const char *want; /* services joined by ',' */
+        } rows[] = {
+                { "passwd: files subid\n", "passwd", 0, "files,subid" },
+                { "passwd:files sss [NOTFOUND=return] subid\n", "passwd", 0, "files,sss,subid" },
+                { "  passwd : files systemd # comment\n", "passwd", 0, "files,systemd" },
+                { "passwd:\n", "passwd", 0, "" },
+                { "group: files\npasswd: compat ldap\npasswd: files\n", "passwd", 0, "compat,ldap" },
+                { "#passwd: sss\npasswd: files\n", "passwd", 0, "files" },
+                { "passwdx: sss\n", "passwd", -ENOENT, "" },
+                { "shadow: files\n", "passwd", -ENOENT, "" },
+                { "", "passwd", -ENOENT, "" },
+                { "passwd: ../../tmp/evil Files a/b sss\n", "passwd", 0, "sss" },
+                { "passwd: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa sss\n", "passwd", 0, "sss" },
+                { "passwd: files[NOTFOUND=return]sss\n", "passwd", 0, "files,sss" },
+                { "passwd: files [NOTFOUND=return", "passwd", 0, "files" },
+        };
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+                struct nss_services out;
+                char got[256] = "";
+                int r = nsswitch_services(rows[i].text, strlen(rows[i].text), rows[i].db, &out);
+                for (size_t j = 0; r == 0 && j < out.n; j++) {
+                        strcat(got, j ? "," : "");
+                        strcat(got, out.name[j]);
+                }
+                CHECK(r == rows[i].ret && strcmp(got, rows[i].want) == 0, "row %zu: %d '%s', want %d '%s'", i, r, got,
+                      rows[i].ret, rows[i].want);
+        }
+        CHECK_DONE();
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -377,6 +453,8 @@ int main(void)
                 cmocka_unit_test(test_colon_has_id),
                 cmocka_unit_test(test_colon_large),
                 cmocka_unit_test(test_colon_random),
+                cmocka_unit_test(test_colon_each_overlap),
+                cmocka_unit_test(test_nsswitch),
         };
         UT_RUN(tests);
 }
