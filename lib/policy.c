@@ -287,6 +287,7 @@ int policy_owner_ranges(const struct policy_input *in, const struct owner *o, st
                 return 0;
         }
         if (o->has_uid && policy_is_user(in, o->uid, &slot)) {
+                struct config_error err;
                 struct idrange blk;
                 if (in->in_userns) {
                         if (!cfg->src_userns)
@@ -305,7 +306,9 @@ int policy_owner_ranges(const struct policy_input *in, const struct owner *o, st
                 } else if (!pool_block(cfg, slot, &blk)) {
                         *why = "this UID's pool block does not fit below 4294967295 clear of the 'users' ranges "
                                "and OpenShift's UIDs";
-                } else if (idrange_contains(&blk, in->caller_uid) || idrange_contains(&blk, in->caller_id)) {
+                } else if (idrange_contains(&blk, in->caller_uid) || idrange_contains(&blk, in->caller_id) ||
+                           config_validate_for_caller(cfg, in->caller_uid, &err) < 0 ||
+                           config_validate_for_caller(cfg, in->caller_id, &err) < 0) {
                         *why = "the pool contains the caller's own ID";
                 } else if ((r = add(out, blk.start, blk.count, SRC_POOL, cfg->pool_line)) < 0) {
                         return r;

@@ -126,6 +126,10 @@ static int reset(void **state)
 #define BUFSZ 4096
 #define ERRNO_CANARY 12345
 
+/* pw_exp.gid of a synthesized user: the caller's real GID when it looks
+ * itself up, its private group (GID = UID) for anyone else. */
+#define SYN_GID UINT32_MAX
+
 struct pw_exp {
         const char *name;
         uint32_t uid, gid;
@@ -170,7 +174,8 @@ static void check_pw(const char *ctx, enum nss_status st, int err, const struct 
         CHECK(strcmp(pw->pw_name, e->name) == 0, "%s: pw_name %s, want %s", ctx, esc(pw->pw_name), e->name);
         CHECK(strcmp(pw->pw_passwd, "x") == 0, "%s: pw_passwd %s", ctx, esc(pw->pw_passwd));
         CHECK(pw->pw_uid == e->uid, "%s: pw_uid %u, want %u", ctx, (unsigned)pw->pw_uid, e->uid);
-        CHECK(pw->pw_gid == e->gid, "%s: pw_gid %u, want %u", ctx, (unsigned)pw->pw_gid, e->gid);
+        uint32_t want_gid = e->gid != SYN_GID ? e->gid : e->uid == getuid() ? (uint32_t)getgid() : e->uid;
+        CHECK(pw->pw_gid == want_gid, "%s: pw_gid %u, want %u", ctx, (unsigned)pw->pw_gid, want_gid);
         CHECK(strcmp(pw->pw_gecos, e->gecos) == 0, "%s: pw_gecos %s", ctx, esc(pw->pw_gecos));
         CHECK(strcmp(pw->pw_dir, e->dir) == 0, "%s: pw_dir %s", ctx, esc(pw->pw_dir));
         CHECK(strcmp(pw->pw_shell, e->shell) == 0, "%s: pw_shell %s", ctx, esc(pw->pw_shell));
@@ -338,7 +343,7 @@ static void expect_nothing_for(uint32_t id)
 static struct pw_exp user_exp(uint32_t uid, char *namebuf, size_t nsz)
 {
         snprintf(namebuf, nsz, "u%u", uid);
-        return (struct pw_exp){ namebuf, uid, 0, DEF_GECOS, DEF_HOME, DEF_SHELL };
+        return (struct pw_exp){ namebuf, uid, SYN_GID, DEF_GECOS, DEF_HOME, DEF_SHELL };
 }
 
 static void test_exported_symbols(void **state)
@@ -379,6 +384,8 @@ static void test_explicit_users(void **state)
                 if (u == 1000000005u || u == 1000000007u)
                         continue; /* known to the fixture passwd: see test_files_win */
                 e = user_exp(u, name, sizeof(name));
+                if (u == 1000000008u) /* GID 1000000008 is a real group: overflow GID, not its private group */
+                        e.gid = 65534;
                 expect_user(&e);
                 if (u != 1000000006u && u != 1000000008u)
                         expect_group(name, u);
@@ -398,12 +405,11 @@ static void test_custom_fields(void **state)
         (void)state;
         mt_write("nss_subid.conf", "users 1000000000-1000000009\n"
                                    "name ocp_build_%u\n"
-                                   "gid 1234\n"
                                    "gecos   OpenShift build user, project x   \n"
                                    "home /var/lib/build\n"
                                    "shell /usr/bin/bash\n"
                                    "subids pool 200000 65536\n");
-        struct pw_exp e = { "ocp_build_1000000003", 1000000003u, 1234, "OpenShift build user, project x",
+        struct pw_exp e = { "ocp_build_1000000003", 1000000003u, SYN_GID, "OpenShift build user, project x",
                             "/var/lib/build", "/usr/bin/bash" };
         expect_user(&e);
         expect_group("ocp_build_1000000003", 1000000003u);
@@ -426,13 +432,17 @@ static void test_custom_fields(void **state)
         mt_write("nss_subid.conf", "users 1000000000-1000000009\n"
                                    "name abcdefghij_klmnopqrs%u\n"
                                    "subids pool 200000 65536\n");
-        struct pw_exp l = { "abcdefghij_klmnopqrs1000000003", 1000000003u, 0, DEF_GECOS, DEF_HOME, DEF_SHELL };
+        struct pw_exp l = { "abcdefghij_klmnopqrs1000000003", 1000000003u, SYN_GID, DEF_GECOS, DEF_HOME, DEF_SHELL };
         expect_user(&l);
         expect_no_uid(SLOT(3) + 10);  /* "abcdefghij_klmnopqrs1000000003-10": 33 bytes */
         expect_no_uid(SLOT(3));       /* "...-0": 32 bytes */
         expect_no_pwnam("abcdefghij_klmnopqrs1000000003-0");
         CHECK_DONE();
 }
+
+/* `users self` pool block of OCP_UID (1000590000 = OpenShift project block
+ * 59): slot 59 of the default pool 100000+65536. */
+#define OCP_POOL (100000u + 59u * 65536u)
 
 /* No config file: the built-in defaults (`users self`, default pool). */
 static void child_defaults(void *arg)
@@ -453,7 +463,7 @@ static void child_self_known(void *arg)
         (void)arg;
         /* The caller's UID is in the fixture passwd: `self` covers nothing. */
         expect_nothing_for(OCP_UID);
-        expect_no_uid(100000);
+        expect_no_uid(OCP_POOL);
         expect_no_pwnam("u1000590000-0");
 }
 
@@ -586,7 +596,7 @@ static void erange_sweep(const struct lookup *l, size_t align)
 static void test_erange(void **state)
 {
         (void)state;
-        const struct pw_exp user = { "u1000000003", 1000000003u, 0, DEF_GECOS, DEF_HOME, DEF_SHELL };
+        const struct pw_exp user = { "u1000000003", 1000000003u, SYN_GID, DEF_GECOS, DEF_HOME, DEF_SHELL };
         const struct pw_exp sub = { "u1000000003-9", SLOT(3) + 9, SLOT(3) + 9, SUB_GECOS, SUB_HOME, SUB_SHELL };
         const struct lookup ls[] = {
                 { LK_PWUID, user.uid, NULL, user },     { LK_PWNAM, 0, "u1000000003", user },
@@ -847,7 +857,7 @@ static void enum_expect(const char *who, const char *pwname, uint32_t id)
                         st = N.getpwent_r(&pw, buf, 8, &err);
                         CHECK(st == NSS_STATUS_TRYAGAIN && err == ERANGE, "%s: small buffer: status %d errno %d", ctx,
                               st, err);
-                        struct pw_exp e = { pwname, id, 0, DEF_GECOS, DEF_HOME, DEF_SHELL };
+                        struct pw_exp e = { pwname, id, SYN_GID, DEF_GECOS, DEF_HOME, DEF_SHELL };
                         st = N.getpwent_r(&pw, buf, sizeof(buf), &err);
                         check_pw(ctx, st, err, &pw, buf, sizeof(buf), &e);
                 }
@@ -920,19 +930,19 @@ static void test_enumeration(void **state)
 static void child_subordinate_defaults(void *arg)
 {
         (void)arg;
-        struct pw_exp s0 = { "u1000590000-0", 100000, 100000, SUB_GECOS, SUB_HOME, SUB_SHELL };
-        struct pw_exp s21 = { "u1000590000-21", 100021, 100021, SUB_GECOS, SUB_HOME, SUB_SHELL };
-        struct pw_exp slast = { "u1000590000-65535", 165535, 165535, SUB_GECOS, SUB_HOME, SUB_SHELL };
+        struct pw_exp s0 = { "u1000590000-0", OCP_POOL, OCP_POOL, SUB_GECOS, SUB_HOME, SUB_SHELL };
+        struct pw_exp s21 = { "u1000590000-21", OCP_POOL + 21, OCP_POOL + 21, SUB_GECOS, SUB_HOME, SUB_SHELL };
+        struct pw_exp slast = { "u1000590000-65535", OCP_POOL + 65535, OCP_POOL + 65535, SUB_GECOS, SUB_HOME, SUB_SHELL };
         expect_user(&s0);
         expect_user(&s21);
         expect_user(&slast);
-        expect_group("u1000590000-0", 100000);
-        expect_group("u1000590000-21", 100021);
-        expect_group("u1000590000-65535", 165535);
-        expect_no_uid(165536);
-        expect_no_gid(165536);
-        expect_no_uid(99999);
-        expect_no_gid(99999);
+        expect_group("u1000590000-0", OCP_POOL);
+        expect_group("u1000590000-21", OCP_POOL + 21);
+        expect_group("u1000590000-65535", OCP_POOL + 65535);
+        expect_no_uid(OCP_POOL + 65536);
+        expect_no_gid(OCP_POOL + 65536);
+        expect_no_uid(OCP_POOL - 1);
+        expect_no_gid(OCP_POOL - 1);
         expect_no_pwnam("u1000590000-65536");
         /* The owner itself is still there. */
         char name[32];
@@ -956,7 +966,7 @@ static void child_subordinate_files(void *arg)
                 expect_no_grnam("containers-22");
         }
         /* The pool entries are unaffected. */
-        struct pw_exp s21 = { "u1000590000-21", 100021, 100021, SUB_GECOS, SUB_HOME, SUB_SHELL };
+        struct pw_exp s21 = { "u1000590000-21", OCP_POOL + 21, OCP_POOL + 21, SUB_GECOS, SUB_HOME, SUB_SHELL };
         expect_user(&s21);
 }
 
@@ -966,8 +976,8 @@ static void child_no_subid_names(void *arg)
         char name[32];
         struct pw_exp e = user_exp(OCP_UID, name, sizeof(name));
         expect_user(&e);
-        expect_no_uid(100000);
-        expect_no_gid(100000);
+        expect_no_uid(OCP_POOL);
+        expect_no_gid(OCP_POOL);
         expect_no_pwnam("u1000590000-0");
         expect_no_grnam("u1000590000-0");
         expect_no_uid(200022);
@@ -982,7 +992,7 @@ static void test_subordinate(void **state)
         /* Default pool, as the OpenShift UID. */
         mt_run_as(OCP_UID, 0, child_subordinate_defaults, NULL);
         /* root has no pool slot. */
-        expect_no_uid(100000);
+        expect_no_uid(OCP_POOL);
         expect_no_pwnam("u1000590000-0");
 
         /* A files owner, with a matching subgid line: the user's group is its own. */
@@ -1011,14 +1021,18 @@ static void test_subordinate(void **state)
         mt_write("nss_subid.conf", "subid-names no\n");
         mt_run_as(OCP_UID, 0, child_no_subid_names, NULL);
 
-        /* Two owners claim 200000-265535 (pool slot 0 and the files line): no name. */
+        /* Pool slot 0 and a files line cover 200000-265535: the pool gives the
+         * line's IDs up (never another owner's subordinate IDs), so they are
+         * the files owner's alone and named after it; slot 0 keeps nothing. */
         mt_write("nss_subid.conf", CONF_EXPLICIT);
         mt_write("subgid", "containers:200000:65536\n");
-        expect_no_uid(200022);
-        expect_no_gid(200022);
-        expect_no_pwnam("containers-22");
+        mt_write("subuid", "containers:200000:65536\n");
+        struct pw_exp cf = { "containers-22", 200022, 200022, SUB_GECOS, SUB_HOME, SUB_SHELL };
+        expect_user(&cf);
+        expect_group("containers-22", 200022);
         expect_no_pwnam("u1000000000-22");
-        expect_no_grnam("containers-22");
+        expect_no_grnam("u1000000000-22");
+        mt_remove("subuid");
         struct pw_exp s = { "u1000000001-34464", 300000, 300000, SUB_GECOS, SUB_HOME, SUB_SHELL };
         expect_user(&s);
         /* The pool ends after slot 9. */
@@ -1037,7 +1051,7 @@ static void child_self_found(void *arg)
         char name[32];
         struct pw_exp e = user_exp(OCP_UID, name, sizeof(name));
         expect_user(&e);
-        struct pw_exp s0 = { "u1000590000-0", 100000, 100000, SUB_GECOS, SUB_HOME, SUB_SHELL };
+        struct pw_exp s0 = { "u1000590000-0", OCP_POOL, OCP_POOL, SUB_GECOS, SUB_HOME, SUB_SHELL };
         expect_user(&s0);
 }
 
@@ -1046,7 +1060,7 @@ static void child_nothing(void *arg)
         (void)arg;
         /* Not even the defaults: a broken file never falls back to them. */
         expect_nothing_for(OCP_UID);
-        expect_no_uid(100000);
+        expect_no_uid(OCP_POOL);
         expect_no_pwnam("u1000590000-0");
         struct passwd pw;
         char buf[BUFSZ];
@@ -1132,6 +1146,8 @@ static void test_config_unusable(void **state)
                 "users 1000000000-1000000009\nsubids pool 200000 65536\nsubids none\n",
                 "users 1000000000-1000000009\nsubids pool 200000 65536\ngid 1\ngid 2\n",
                 "users 1000000000-1000000009\nsubids pool 200000 65536\ngid 4294967295\n",
+                /* a fixed primary GID (gid 0 gave newgrp/sg group root) is refused */
+                "users 1000000000-1000000009\nsubids pool 200000 65536\ngid 0\n",
                 "users 1000000000-1000000009\nsubids pool 200000 65536\nname U%u\n",
                 "users 1000000000-1000000009\nsubids pool 200000 65536\nname u1%u\n",
                 "users 1000000000-1000000009\nsubids pool 200000 65536\nname u-%u\n",
@@ -1209,17 +1225,16 @@ static void test_subid_files_unusable(void **state)
 
 struct cfg_variant {
         const char *text;
-        uint32_t gid;
         const char *gecos, *home, *shell;
 };
 
 static const struct cfg_variant stress_cfg[2] = {
-        { "users 1000000000-1000000099\nsubids pool 200000 65536\ngid 0\ngecos config A\nhome /home/a\nshell /bin/sh\n",
-          0, "config A", "/home/a", "/bin/sh" },
+        { "users 1000000000-1000000099\nsubids pool 200000 65536\ngecos config A\nhome /home/a\nshell /bin/sh\n",
+          "config A", "/home/a", "/bin/sh" },
         { "# the second configuration\n"
-          "users 1000000000-1000000099\nsubids pool 200000 65536\ngid 4242\n"
+          "users 1000000000-1000000099\nsubids pool 200000 65536\n"
           "gecos the B configuration, somewhat longer\nhome /srv/b\nshell /usr/bin/bash\n",
-          4242, "the B configuration, somewhat longer", "/srv/b", "/usr/bin/bash" },
+          "the B configuration, somewhat longer", "/srv/b", "/usr/bin/bash" },
 };
 
 struct stress_arg {
@@ -1253,7 +1268,7 @@ static void stress_set_stop(bool v)
 static int pw_variant(const struct passwd *pw, bool two)
 {
         for (int v = 0; v < (two ? 2 : 1); v++)
-                if (pw->pw_gid == stress_cfg[v].gid && strcmp(pw->pw_gecos, stress_cfg[v].gecos) == 0 &&
+                if (strcmp(pw->pw_gecos, stress_cfg[v].gecos) == 0 &&
                     strcmp(pw->pw_dir, stress_cfg[v].home) == 0 && strcmp(pw->pw_shell, stress_cfg[v].shell) == 0)
                         return v;
         return -1;

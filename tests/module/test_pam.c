@@ -189,8 +189,9 @@ static void test_synthesized_user(void **state)
         ph = lp_start(SYN_NAME, opts_base(NULL));
         CHECK(pam_open_session(ph, 0) == PAM_SUCCESS, "open_session for %s", SYN_NAME);
         CHECK(lstat(d, &st) == 0 && S_ISDIR(st.st_mode), "%s was not created", d);
-        CHECK(st.st_uid == SYN_UID && st.st_gid == 0 && (st.st_mode & 07777) == 0700,
-              "%s: owner %u:%u mode %04o, want %u:0 0700", d, st.st_uid, st.st_gid, st.st_mode & 07777, SYN_UID);
+        /* root looks the user up: its private group, never a fixed group like 0 */
+        CHECK(st.st_uid == SYN_UID && st.st_gid == SYN_UID && (st.st_mode & 07777) == 0700,
+              "%s: owner %u:%u mode %04o, want %u:%u 0700", d, st.st_uid, st.st_gid, st.st_mode & 07777, SYN_UID, SYN_UID);
         PATHF(want_env, "%s", d);
         const char *env = pam_getenv(ph, "XDG_RUNTIME_DIR");
         CHECK(env && strcmp(env, want_env) == 0, "XDG_RUNTIME_DIR=%s, want %s", esc(env), esc(want_env));

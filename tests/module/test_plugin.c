@@ -489,17 +489,21 @@ static void child_refused(void *arg)
         expect_no_grant("u1000590000", ID_TYPE_GID, SUBID_STATUS_ERROR);
 }
 
+/* `users self` pool block of OCP_UID (1000590000 = OpenShift project block
+ * 59): slot 59 of the default pool 100000+65536. */
+#define OCP_POOL (100000u + 59u * 65536u)
+
 static void child_self_pool(void *arg)
 {
         (void)arg;
         for (enum subid_type t = ID_TYPE_UID; t <= ID_TYPE_GID; t++) {
-                expect_one("1000590000", t, 100000, 65536);
-                expect_one("u1000590000", t, 100000, 65536);
-                expect_has("1000590000", t, 100000, 65536, true);
-                expect_has("u1000590000", t, 100000, 65537, false);
-                expect_owner(100021, t, OCP_UID);
-                expect_owner(165535, t, OCP_UID);
-                expect_owners(165536, t, NULL, 0);
+                expect_one("1000590000", t, OCP_POOL, 65536);
+                expect_one("u1000590000", t, OCP_POOL, 65536);
+                expect_has("1000590000", t, OCP_POOL, 65536, true);
+                expect_has("u1000590000", t, OCP_POOL, 65537, false);
+                expect_owner(OCP_POOL + 21, t, OCP_UID);
+                expect_owner(OCP_POOL + 65535, t, OCP_UID);
+                expect_owners(OCP_POOL + 65536, t, NULL, 0);
                 expect_none("1000590001", t);
                 expect_none("u1000590001", t);
         }
@@ -513,7 +517,7 @@ static void child_no_new_privs(void *arg)
         for (enum subid_type t = ID_TYPE_UID; t <= ID_TYPE_GID; t++) {
                 expect_none("1000590000", t);
                 expect_none("u1000590000", t);
-                expect_has("1000590000", t, 100000, 1, false);
+                expect_has("1000590000", t, OCP_POOL, 1, false);
         }
 }
 
@@ -592,7 +596,7 @@ static void child_refused_known(void *arg)
         expect_none("1000590000", ID_TYPE_UID);
         expect_none("u1000590000", ID_TYPE_UID);
         expect_none("1000590000", ID_TYPE_GID);
-        expect_owners(100021, ID_TYPE_UID, NULL, 0);
+        expect_owners(OCP_POOL + 21, ID_TYPE_UID, NULL, 0);
 }
 
 static void test_callers(void **state)
@@ -605,7 +609,7 @@ static void test_callers(void **state)
         /* root asks about the OpenShift UID: `self` is root, which is never covered. */
         expect_none("1000590000", ID_TYPE_UID);
         expect_none("u1000590000", ID_TYPE_UID);
-        expect_owners(100021, ID_TYPE_UID, NULL, 0);
+        expect_owners(OCP_POOL + 21, ID_TYPE_UID, NULL, 0);
         /* When the fixture passwd knows the caller, `self` covers nothing. */
         mt_write("passwd", "root:x:0:0:root:/root:/bin/bash\nocp:x:1000590000:0::/:/bin/sh\n");
         mt_run_as(OCP_UID, 0, child_refused_known, NULL);
