@@ -108,8 +108,8 @@ cat <<SUM
     before: no name for uid $USER_UID, no subordinate IDs, podman maps $b line(s) (only the user itself):
             so files can only belong to one UID: podman build with chown 22:22: $bb
             ("chown: Invalid argument"; images with such files fail with "not enough IDs in namespace").
-    after:  uid $USER_UID is u$USER_UID (gid 0), owns subordinate IDs 100000-165535, and podman maps
-            $a line(s): container root = $USER_UID, container IDs 1..65536 = host 100000..165535.
+    after:  uid $USER_UID is u$USER_UID (gid 0), owns subordinate IDs 3966624-4032159 (pool block 59, its OpenShift project), and podman maps
+            $a line(s): container root = $USER_UID, container IDs 1..65536 = host 3966624..4032159.
             podman build with chown 22:22: $ab.
             Nothing in /etc/passwd or /etc/subuid was edited; the real system files were never touched.
 SUM

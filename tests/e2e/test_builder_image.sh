@@ -405,8 +405,8 @@ nested() {
 
 	echo "# a. non-user-namespaced pod, 1000590000:0 (OpenShift's arbitrary UID)"
 	pod a "$BUILDER" --user 1000590000:0
-	after_checks a 1000590000 $'0 1000590000 1\n1 100000 65536' $'0 0 1\n1 100000 65536' \
-		'^0: u1000590000 100000 65536$' 65537
+	after_checks a 1000590000 $'0 1000590000 1\n1 3966624 65536' $'0 0 1\n1 3966624 65536' \
+		'^0: u1000590000 3966624 65536$' 65537
 	buildah_checks a bu "podman unshare"
 	check "a: buildah inside podman unshare sees podman's storage" bu_images \
 		has "$(o bu_images)" '^localhost/bu-chowned$'

@@ -77,10 +77,10 @@ all_checks() {
 	expect_match "newuidmap is nss_subid's" 0 out '\(nss_subid\)' /usr/bin/newuidmap --version
 	expect_match "newgidmap is nss_subid's" 0 out '\(nss_subid\)' /usr/bin/newgidmap --version
 	new_home
-	expect_eq "podman unshare uid_map: own UID and the pool" $'0 1000590000 1\n1 100000 65536' \
+	expect_eq "podman unshare uid_map: own UID and the pool" $'0 1000590000 1\n1 3966624 65536' \
 		eval 'podman_runc "$PH" unshare cat /proc/self/uid_map | awk "{ \$1 = \$1; print }"'
 	new_home
-	expect_eq "podman unshare gid_map: own GID and the pool" $'0 0 1\n1 100000 65536' \
+	expect_eq "podman unshare gid_map: own GID and the pool" $'0 0 1\n1 3966624 65536' \
 		eval 'podman_runc "$PH" unshare cat /proc/self/gid_map | awk "{ \$1 = \$1; print }"'
 	new_home
 	run build_in "$PH"

@@ -32,8 +32,8 @@ IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IT_NAME=$(basename "$0")
 SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# The OpenShift-style arbitrary user: UID 1000590000, GID 0, in no file.
-USER_UID=1000590000
+# The OpenShift-style arbitrary user: UID 1000000000, GID 0, in no file.
+USER_UID=1000000000
 USER_GID=0
 
 PASS=0
@@ -179,7 +179,7 @@ as_id() {
 		env -i PATH="$SAFE_PATH" HOME=/ LC_ALL=C "$@"
 }
 
-# as_user CMD...: as the arbitrary user 1000590000:0.
+# as_user CMD...: as the arbitrary user 1000000000:0.
 as_user() {
 	as_id "$USER_UID" "$USER_GID" "$@"
 }

@@ -3,7 +3,7 @@
 #
 # Root integration test of the cgroup v2 delegation helper subid-cgroup
 # (helpers/subid-cgroup.c, lib/cgroup.c), as root with a real set-user-ID
-# copy of the staged helper and the unprivileged user 1000590000:0 as the
+# copy of the staged helper and the unprivileged user 1000000000:0 as the
 # caller (built-in defaults: "users self", pool block 100000-165535).
 #
 # In the private mount namespace of lib.sh, a private cgroup2 mount ($W/cg)
@@ -49,7 +49,7 @@ case $(uname -r) in
 [0-4].* | 5.[0-5] | 5.[0-5][.-]*) skip "needs openat2 (Linux 5.6 or later), kernel is $(uname -r)" ;;
 esac
 
-U=$USER_UID       # 1000590000:0, the caller
+U=$USER_UID       # 1000000000:0, the caller
 OTHER=1000590001  # another covered user
 SUB=100000        # first UID/GID of the caller's pool block
 SUB_LAST=165535

@@ -109,7 +109,7 @@ checks_defaults() {
 	if start_holder; then
 		expect_eq "newuidmap (set-user-ID, Debian uidmap) maps own UID + pool" "" \
 			as_user newuidmap "$HOLDER" 0 "$U" 1 1 100000 65536
-		expect_eq "newuidmap: resulting uid_map" $'0 1000590000 1\n1 100000 65536' map_of "$HOLDER" uid_map
+		expect_eq "newuidmap: resulting uid_map" $'0 1000000000 1\n1 100000 65536' map_of "$HOLDER" uid_map
 		expect_eq "newgidmap maps own GID + pool" "" as_user newgidmap "$HOLDER" 0 0 1 1 100000 65536
 		expect_eq "newgidmap: resulting gid_map" $'0 0 1\n1 100000 65536' map_of "$HOLDER" gid_map
 	else
@@ -155,7 +155,7 @@ checks_explicit() {
 	echo "# explicit users range with a pool: covered whoever asks"
 	L=$(new_layer explicit)
 	# 10000 slots of 10000 IDs: the pool ends at 101999999, far below 2^32.
-	write_file "$L/nss_subid.conf" 644 "users 1000590000-1000599999
+	write_file "$L/nss_subid.conf" 644 "users 1000000000-1000009999
 subids files
 subids pool 2000000 10000
 "

@@ -5,7 +5,7 @@
 # against docs/newidmap-contract.md, as root with real set-user-ID copies of
 # the staged helpers and real unprivileged callers:
 #
-#   - the OpenShift-style user 1000590000:0 (in no file; covered by the
+#   - the OpenShift-style user 1000000000:0 (in no file; covered by the
 #     built-in "users self" and pool 100000 65536), alice 1000:1000 of
 #     /etc/passwd (only her /etc/subuid lines), and others;
 #   - targets ("holders") that the caller itself starts in a fresh user
@@ -44,11 +44,11 @@
 require_root
 require_cmds setpriv unshare nsenter mount umount awk sha256sum cc findmnt od install
 
-U=$USER_UID       # 1000590000, GID 0: covered by "users self"
+U=$USER_UID       # 1000000000, GID 0: covered by "users self"
 OTHER=1000590001  # another covered user
 ALICE=1000        # alice:x:1000:1000 in the fake /etc/passwd
 NSROOT=200000     # host UID/GID of root in the seed namespace (checks_userns)
-POOL_MAP=$'0 1000590000 1\n1 100000 65536'
+POOL_MAP=$'0 1000000000 1\n1 100000 65536'
 
 # Regular expressions for the single stderr line (after "newuidmap: ").
 # The contract fixes the extent ("extent 2 (1 100000 65537)") and, for a
@@ -72,7 +72,7 @@ re_policy() { echo "extent $1 \\($2\\).*(^|[^0-9])$3([^0-9]|\$)"; }
 
 # ---------------------------------------------------------------- callers and cases
 
-# The caller of the next cases: CU:CG (default the user 1000590000:0).
+# The caller of the next cases: CU:CG (default the user 1000000000:0).
 CU=$U
 CG=$USER_GID
 set_caller() {
@@ -245,7 +245,7 @@ checks_argv() {
 	ucase "lowerid 100000x" 1 "" "$(re_num 2)" @PID@ 0 "$U" 1 1 100000x 10
 	ucase "count '10 ' (trailing blank)" 1 "" "$(re_num 2)" @PID@ 0 "$U" 1 1 100000 "10 "
 	ucase "count 4294967296" 1 "" "$(re_num 2)" @PID@ 0 "$U" 1 1 100000 4294967296
-	ucase "own UID written +1000590000 in extent 1" 1 "" "$(re_num 1)" @PID@ 0 "+$U" 1
+	ucase "own UID written +1000000000 in extent 1" 1 "" "$(re_num 1)" @PID@ 0 "+$U" 1
 	ucase "lowerid with a newline: one stderr line" 1 "" "$(re_num 2)" @PID@ 0 "$U" 1 1 $'100000\nnewuidmap: granted' 1
 	ucase "a 100 kB argument" 1 "" "$(re_num 2)" @PID@ 0 "$U" 1 "$(printf '1%.0s' $(seq 100000))" 100000 1
 
@@ -266,7 +266,7 @@ checks_argv() {
 	local k
 	for k in $(seq 0 340); do many+=("$k" $((100000 + k)) 1); done
 	ucase "341 extents" 1 "" "$RE_TOOMANY" @PID@ "${many[@]}"
-	# 4096 bytes of map text: "10 1000590000 1\n" (16) + 204 x
+	# 4096 bytes of map text: "10 1000000000 1\n" (16) + 204 x
 	# "10000000KK 1000KK 1\n" (20); the same with "0 ..." (15) is 4095.
 	local -a long=()
 	local want
@@ -281,14 +281,14 @@ checks_argv() {
 checks_boundaries_granted() {
 	set_caller "$U" "$USER_GID"
 	echo "# granted: own UID and the pool (default configuration)"
-	ucase "own UID + whole pool: 0 1000590000 1 1 100000 65536" 0 "$POOL_MAP" "" @PID@ 0 "$U" 1 1 100000 65536
+	ucase "own UID + whole pool: 0 1000000000 1 1 100000 65536" 0 "$POOL_MAP" "" @PID@ 0 "$U" 1 1 100000 65536
 	ucase "own UID only" 0 "0 $U 1" "" @PID@ 0 "$U" 1
 	ucase "pool range alone, not at 0 inside" 0 "5000 150000 10" "" @PID@ 5000 150000 10
-	ucase "pool split in two adjacent extents" 0 $'0 1000590000 1\n1 100000 100\n101 100100 65436' "" \
+	ucase "pool split in two adjacent extents" 0 $'0 1000000000 1\n1 100000 100\n101 100100 65436' "" \
 		@PID@ 0 "$U" 1 1 100000 100 101 100100 65436
 	ucase "adjacent id ranges do not overlap (1-10, 11-20)" 0 $'1 100000 10\n11 100010 10' "" \
 		@PID@ 1 100000 10 11 100010 10
-	ucase "id 4294967294 (the last valid one)" 0 $'0 1000590000 1\n4294967294 100000 1' "" \
+	ucase "id 4294967294 (the last valid one)" 0 $'0 1000000000 1\n4294967294 100000 1' "" \
 		@PID@ 0 "$U" 1 4294967294 100000 1
 	ucase "id range ending at 4294967294 (4294967290 + 5)" 0 "4294967290 100000 5" "" @PID@ 4294967290 100000 5
 	ucase "last ID of the pool: 1 165535 1" 0 "1 165535 1" "" @PID@ 1 165535 1
@@ -331,7 +331,7 @@ checks_target() {
 		as_caller "$NUM" "$HOLDER" 1 300000 10
 
 	stop_holder
-	# Real UID 0, effective/saved/fs UID 1000590000: the namespace belongs
+	# Real UID 0, effective/saved/fs UID 1000000000: the namespace belongs
 	# to the user, the process does not.
 	spawn setpriv --euid="$U" --regid=0 --clear-groups -- env -i PATH="$SAFE_PATH" unshare --user sleep 600
 	ncase "process with real UID 0, effective UID the caller's" uid 3 "" "$RE_OWNER" \

@@ -108,7 +108,7 @@ builder:920000:+10
 builder:0xe30d0:16
 other:600000:65536
 2000:700000:100
-1000590000:200000:65536
+1000000000:200000:65536
 01000:710000:10
 "
 SUBGID="builder:100000:65536
@@ -271,7 +271,7 @@ checks_newuidmap() {
 	dcase deny 2 -- @PID@ 0 200000 1
 	dcase deny 2 -- @PID@ 1 500000 1
 	dcase deny 2 -- @PID@ 1 710000 10
-	dcase deny 2 -- @PID@ 0 1000590000 1
+	dcase deny 2 -- @PID@ 0 1000000000 1
 	dcase deny 1 -- @PID@ 0 "$B" 1 1 100000 0
 	dcase deny 1 -- @PID@ 4294967295 100000 1
 	dcase deny 1 -- @PID@ 4294967290 100000 10

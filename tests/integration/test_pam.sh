@@ -10,8 +10,8 @@
 # and every failure is ours.
 #
 # In the private mount namespace of lib.sh, /etc/nss_subid.conf says
-# "users 1000590000-1000590099", so that root's process (pamtester) sees
-# u1000590000 synthesized.  The runtime directories go to a tmpfs of the
+# "users 1000000000-1000000099", so that root's process (pamtester) sees
+# u1000000000 synthesized.  The runtime directories go to a tmpfs of the
 # namespace ($W/rt; /run/user gets a tmpfs of its own for the default).
 # Every case checks the status libpam returned and what is on disk
 # afterwards: owner, mode, the reference count in .pam_subid, and that a
@@ -36,7 +36,7 @@ require_cmds pamtester getent setpriv unshare mount umount mountpoint stat find 
 U=$USER_UID
 ENTRY="u$U:x:$U:0:nss_subid synthesized user:/tmp:/bin/sh"
 SVC=nss_subid_pam_it
-CONF_USERS="users 1000590000-1000590099
+CONF_USERS="users 1000000000-1000000099
 "
 # libpam's numbers (security/_pam_types.h).
 PAM_SESSION_ERR=14
@@ -385,10 +385,10 @@ close 0" ps_ alice
 	# A UID of the users range that /etc/passwd names: not ours.
 	configure "runtime_dir=$RTB" "$CONF_USERS" "root:x:0:0:root:/root:/bin/bash
 alice:x:1000:1000:Alice:/home/alice:/bin/sh
-bob:x:1000590001:0:Bob:/home/bob:/bin/sh
+bob:x:1000000001:0:Bob:/home/bob:/bin/sh
 "
-	pt_ok "bob (/etc/passwd, UID 1000590001 in the users range): ignored" bob open_session
-	pt_err "u1000590001 (that UID's template name): unknown user" "$MSG_UNKNOWN" u1000590001 open_session
+	pt_ok "bob (/etc/passwd, UID 1000000001 in the users range): ignored" bob open_session
+	pt_err "u1000000001 (that UID's template name): unknown user" "$MSG_UNKNOWN" u1000000001 open_session
 	expect_eq "... nothing created" "" tree "$RTB"
 
 	configure "all_users runtime_dir=$RTB"
@@ -412,7 +412,7 @@ checks_names() {
 	local -a names=('a:b' 'a/b' '..' '../x' "a
 b" 'abcdefghijabcdefghijabcdefghijabcdefghij' 'abcdefghijabcdefghijabcdefghijab' ''
 		'üser' "u$U " " u$U" "$U" "u$U/" "u$U
-" "u$U\\" '.hidden' "U$U" "u0$U" u1000590100 nosuchuser)
+" "u$U\\" '.hidden' "U$U" "u0$U" u1000000100 nosuchuser)
 	for n in "${names[@]}"; do
 		pt_err "PAM_USER $(printf '%q' "$n"): unknown user" "$MSG_UNKNOWN" "$n" open_session
 	done

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Rootless podman as the OpenShift-style user 1000590000:0, with shadow's own
+# Rootless podman as the OpenShift-style user 1000000000:0, with shadow's own
 # set-user-ID newuidmap/newgidmap (Debian's uidmap package): first without
 # nss_subid (no module, no "subid" in nsswitch.conf), where podman finds no
 # subordinate IDs and falls back to a single-ID map, then with it, where the
@@ -57,7 +57,7 @@ all_checks() {
 	echo "# after: module installed, passwd/group/subid lines in nsswitch.conf, no config file"
 	use_lib on
 	use_etc
-	expect_eq "podman unshare uid_map: own UID and the pool" $'0 1000590000 1\n1 100000 65536' \
+	expect_eq "podman unshare uid_map: own UID and the pool" $'0 1000000000 1\n1 100000 65536' \
 		podman_map uid_map
 	expect_true "podman no longer says it found no subordinate IDs" no_ranges_error
 	expect_eq "podman unshare gid_map: own GID and the pool" $'0 0 1\n1 100000 65536' \
@@ -75,12 +75,12 @@ all_checks() {
 
 	echo "# explicit configuration: a pool of the administrator's choosing"
 	L=$(new_layer explicit)
-	write_file "$L/nss_subid.conf" 644 "users 1000590000-1000599999
+	write_file "$L/nss_subid.conf" 644 "users 1000000000-1000009999
 subids files
 subids pool 2000000 10000
 "
 	use_etc "$L"
-	expect_eq "explicit pool: uid_map" $'0 1000590000 1\n1 2000000 10000' podman_map uid_map
+	expect_eq "explicit pool: uid_map" $'0 1000000000 1\n1 2000000 10000' podman_map uid_map
 	expect_eq "explicit pool: gid_map" $'0 0 1\n1 2000000 10000' podman_map gid_map
 }
 

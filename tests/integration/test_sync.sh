@@ -8,7 +8,7 @@
 # directory): what sync writes, that foreign lines stay byte for byte, that a
 # second run changes nothing, that every refusal (conflict, damaged block,
 # non-root, too many lines, a held lock) leaves both files as they were, that
-# --dry-run writes nothing; then buildah as 1000590000:0 with shadow's
+# --dry-run writes nothing; then buildah as 1000000000:0 with shadow's
 # newuidmap, nsswitch.conf having no "subid" line so that both read the files.
 #
 # Needs root; exits 77 with a reason otherwise.  buildah is optional (its
@@ -35,7 +35,7 @@ require_cmds setpriv unshare mount umount awk sha256sum cmp stat
 U=$USER_UID
 BEGIN='# BEGIN nss_subid sync (managed by subidctl sync; do not edit)'
 END='# END nss_subid sync'
-PROJECT_CONF='users 1000590000-1000599999
+PROJECT_CONF='users 1000000000-1000009999
 subids pool 100000 65536
 '
 # A file as an administrator might leave it: a comment, other owners, no
@@ -108,11 +108,11 @@ sync_as_root() {
 checks_write() {
 	echo "# an OpenShift project's 10000 UIDs, foreign lines around"
 	layer write "$PROJECT_CONF" "$FOREIGN_UID" "$FOREIGN_GID"
-	{ printf '%s\n' "$FOREIGN_UID"; block 1000590000 10000 100000 65536; } >"$W/want.uid"
-	{ printf '%s\n' "$FOREIGN_GID"; block 1000590000 10000 100000 65536; } >"$W/want.gid"
+	{ printf '%s\n' "$FOREIGN_UID"; block 1000000000 10000 100000 65536; } >"$W/want.uid"
+	{ printf '%s\n' "$FOREIGN_GID"; block 1000000000 10000 100000 65536; } >"$W/want.gid"
 
 	expect_match "sync writes 10000 lines per file" 0 out \
-		'^/etc/subuid: wrote 10000 lines, UID 1000590000 \(100000\+65536\) \.\. UID 1000599999 \(655394464\+65536\), as a new block at the end; 3 other lines kept$' \
+		'^/etc/subuid: wrote 10000 lines, UID 1000000000 \(100000\+65536\) \.\. UID 1000009999 \(655394464\+65536\), as a new block at the end; 3 other lines kept$' \
 		sync_as_root
 	expect_true "/etc/subuid: foreign lines byte for byte (a newline added to the last), then the block" \
 		cmp -s "$W/want.uid" /etc/subuid
@@ -122,7 +122,7 @@ checks_write() {
 0:0 644" ]
 	expect_true "no lock, temporary or backup file is left in /etc" no_leftovers
 	expect_match "subidctl explain agrees with the new line" 0 out '^granted: 655394464-655459999' \
-		as_root "$SUBIDCTL" explain 1000599999 655394464 65536
+		as_root "$SUBIDCTL" explain 1000009999 655394464 65536
 
 	local before ino
 	before=$(sums)
@@ -133,10 +133,10 @@ checks_write() {
 
 	echo "# the config changes: the block is replaced in place, then removed"
 	printf 'alice:400000000:1\n' >>/etc/subuid
-	write_file /etc/nss_subid.conf 644 'users 1000590000-1000590001
+	write_file /etc/nss_subid.conf 644 'users 1000000000-1000000001
 subids pool 100000 1000
 '
-	{ printf '%s\n' "$FOREIGN_UID"; block 1000590000 2 100000 1000; echo 'alice:400000000:1'; } >"$W/want.uid2"
+	{ printf '%s\n' "$FOREIGN_UID"; block 1000000000 2 100000 1000; echo 'alice:400000000:1'; } >"$W/want.uid2"
 	expect_match "resync after a config change" 0 out '^/etc/subuid: wrote 2 lines.*replacing the block; 4 other lines kept$' \
 		sync_as_root
 	expect_true "the block is replaced where it was; the line added after it stays" cmp -s "$W/want.uid2" /etc/subuid
@@ -153,7 +153,7 @@ checks_dry_run() {
 	layer dry "$PROJECT_CONF" "$FOREIGN_UID" "$FOREIGN_GID"
 	local before
 	before=$(sums)
-	expect_match "--dry-run shows the block it would write" 0 out '^  \+1000590000:100000:65536$' \
+	expect_match "--dry-run shows the block it would write" 0 out '^  \+1000000000:100000:65536$' \
 		sync_as_root --dry-run
 	expect_true "--dry-run: nothing written" same_sums "$before"
 	expect_true "--dry-run: no lock taken or left" no_leftovers
@@ -173,7 +173,7 @@ bob:655394464:1
 "
 	before=$(sums)
 	expect_match "a foreign range overlapping a synced one is refused with file:line" 1 err \
-		"^/etc/subgid:3: range of 'bob' overlaps 655394464-655459999, which sync would write for UID 1000599999" \
+		"^/etc/subgid:3: range of 'bob' overlaps 655394464-655459999, which sync would write for UID 1000009999" \
 		sync_as_root
 	expect_true "conflict in subgid: subuid is not written either" same_sums "$before"
 	expect_true "conflict: no leftovers" no_leftovers
@@ -181,7 +181,7 @@ bob:655394464:1
 	local cr=$'\r'
 	layer damaged "$PROJECT_CONF" "x:1:1
 $BEGIN$cr
-1000590000:100000:65536
+1000000000:100000:65536
 $END
 " "$FOREIGN_GID"
 	before=$(sums)
@@ -197,7 +197,7 @@ $END
 	expect_match "two blocks are refused" 1 err '^/etc/subuid:3: second nss_subid sync block' sync_as_root
 
 	layer edited "$PROJECT_CONF" "$BEGIN
-1000590000:100000:65536
+1000000000:100000:65536
 alice:1:1
 $END
 " "$FOREIGN_GID"
@@ -211,7 +211,7 @@ subids pool 100000 1
 		sync_as_root
 	expect_true "too many: files still empty" both_empty
 
-	layer badconf 'users 1000590000-1000599999
+	layer badconf 'users 1000000000-1000009999
 subids pool 0 65536
 ' "" ""
 	expect_match "an invalid config is refused with file:line" 1 err '^/etc/nss_subid.conf:2: subids pool' sync_as_root
