@@ -284,7 +284,7 @@ int cg_apply(const struct cg_request *rq, bool *denied, char *why, size_t whysz)
         }
         r = hand_over(rq, cur, comp, denied, why, whysz);
         /* Nothing half-done: a cgroup we created and could not hand over
-         * (or move into) goes again; it is empty, so rmdir succeeds. */
+         * goes again; it is empty, so rmdir succeeds. */
         if (r < 0 && created)
                 unlinkat(cur, comp, AT_REMOVEDIR);
         return r;
@@ -322,14 +322,6 @@ static int hand_over(const struct cg_request *rq, int cur, const char *comp, boo
                 if (fchownat(cg, names[i], (uid_t)rq->owner_uid, g, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
                         return fail(why, whysz, -errno, "chown %s/%s/%s: %s", rq->parent, rq->rel, names[i],
                                     strerror(errno));
-        }
-        if (rq->move_pid > 0) {
-                char num[24];
-                int len = snprintf(num, sizeof(num), "%d", (int)rq->move_pid);
-                _cleanup_close_ int fd = openat(cg, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-                if (fd < 0 || write(fd, num, (size_t)len) != len)
-                        return fail(why, whysz, -errno, "cannot move process %d into %s/%s: %s", (int)rq->move_pid,
-                                    rq->parent, rq->rel, strerror(errno));
         }
         return 0;
 }

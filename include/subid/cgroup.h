@@ -55,7 +55,6 @@ struct cg_request {
         uint32_t caller_uid; /* who asks */
         uint32_t owner_uid;  /* to whom */
         uint32_t owner_gid;  /* UINT32_MAX: leave the group */
-        pid_t move_pid;      /* > 0: write it into the cgroup's cgroup.procs */
         bool dry_run;
 };
 
@@ -68,8 +67,10 @@ struct cg_request {
  * caller is entitled to (CG_DELEGATE: it already belongs to the caller, or
  * the calling process is a member of it), then fchown the directory,
  * cgroup.procs, cgroup.subtree_control, cgroup.threads and every file the
- * kernel lists in /sys/kernel/cgroup/delegate -- and nothing else -- and
- * optionally move move_pid in.  Everything through fds.
+ * kernel lists in /sys/kernel/cgroup/delegate -- and nothing else.
+ * Everything through fds.  No process is moved: moving one is left to the
+ * kernel's own rule (write access to cgroup.procs of the common ancestor),
+ * which a helper writing as root would bypass.
  * Intermediate cgroups below the parent must be root's or the caller's.
  * Returns 0, or a negative errno with a one-line reason in why; *denied
  * tells a refusal by these ownership rules from a failure of the system.
