@@ -238,6 +238,11 @@ int main(int argc, char **argv)
                 die(&rq, EXIT_USAGE, "bad cgroup name",
                     "'%s': 1 to %u components of [A-Za-z0-9_.:@-], no '.', '..', 'cgroup.*' or empty parts",
                     priv_clean_path(rq.cg.rel), cfg.cgroup_depth);
+        if (rq.cg.op == CG_CREATE && cg_name_reserved(rq.cg.rel))
+                die(&rq, EXIT_DENIED, "reserved name",
+                    "'%s': names beginning with '" CG_RESERVED_PREFIX
+                    "' are reserved for pam_subid's session cgroups (PARENT/user-UID)",
+                    priv_clean_path(rq.cg.rel));
         grants(&rq, KIND_UID, &subuids);
         grants(&rq, KIND_GID, &subgids);
         if (!cg_owner_allowed((uint32_t)rq.ruid, (uint32_t)rq.rgid, &subuids, &subgids, rq.cg.owner_uid,

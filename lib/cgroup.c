@@ -57,6 +57,17 @@ int cg_relpath_valid(const char *rel, unsigned max_depth)
         return 0;
 }
 
+bool cg_name_reserved(const char *rel)
+{
+        const char *last;
+
+        if (!rel)
+                return false;
+        last = strrchr(rel, '/');
+        last = last ? last + 1 : rel;
+        return strncmp(last, CG_RESERVED_PREFIX, sizeof(CG_RESERVED_PREFIX) - 1) == 0;
+}
+
 bool cg_parent_allowed(const struct subid_config *cfg, const char *parent)
 {
         for (size_t i = 0; parent && i < cfg->n_cgroup_parents; i++)

@@ -32,6 +32,22 @@
 int cg_relpath_valid(const char *rel, unsigned max_depth);
 
 /*
+ * Names `subid-cgroup create` refuses on top of cg_relpath_valid.
+ *
+ * pam_subid creates PARENT/user-UID for a session.  A cgroup an
+ * unprivileged caller made under that name first would make the session
+ * fail (the cgroup is not the user's) or leave it without a cgroup, so
+ * create never makes a cgroup whose name -- the last component of rel,
+ * at any depth, since any cgroup may be (or be bind-mounted as) a
+ * configured parent -- begins with CG_RESERVED_PREFIX, whatever follows.
+ * Case matters ("User-1" is not reserved); existing cgroups are not
+ * affected (delegate), and pam_subid (root) creates its own through
+ * cg_apply, which does not apply this rule.  true when rel is reserved.
+ */
+#define CG_RESERVED_PREFIX "user-"
+bool cg_name_reserved(const char *rel);
+
+/*
  * An absolute cgroup path split into a configured parent and the rest:
  * 0 with *rel pointing into abs, or -EACCES when no configured parent is a
  * proper prefix at a '/' boundary.

@@ -481,6 +481,32 @@ checks_names() {
 	conf "$PARENTS"
 }
 
+# pam_subid creates PARENT/user-UID for a session: a cgroup another user
+# made there first would make that session fail.  subid-cgroup never
+# creates a cgroup whose name begins with "user-" (exit 2); other names,
+# and user-* cgroups on the way, are fine.
+checks_reserved() {
+	echo "# create: names reserved for pam_subid (user-*, exit 2)"
+	refused "create P user-61201 (pam_subid's name for UID 61201)" 2 \
+		"'user-61201': names beginning with 'user-' are reserved for pam_subid" as_user "$SC" create "$P" user-61201
+	refused "create P user-$U (the caller's own)" 2 'reserved for pam_subid' as_user "$SC" create "$P" "user-$U"
+	refused "create P user- (the bare prefix)" 2 'reserved for pam_subid' as_user "$SC" create "$P" user-
+	refused "create P user-x.scope" 2 'reserved for pam_subid' as_user "$SC" create "$P" user-x.scope
+	refused "create -o $SUB P user-$SUB" 2 'reserved for pam_subid' as_user "$SC" -o "$SUB" create "$P" "user-$SUB"
+	refused "create P n1/user-61201 (deeper)" 2 'reserved for pam_subid' as_user "$SC" create "$P" n1/user-61201
+	refused "--dry-run create P user-61201" 2 'reserved for pam_subid' as_user "$SC" -n create "$P" user-61201
+	granted "control: create P users-61201" "$P/users-61201" "$U:0" 0:0 as_user "$SC" create "$P" users-61201
+	granted "control: create P User-61201 (case matters)" "$P/User-61201" "$U:0" 0:0 as_user "$SC" create "$P" User-61201
+	# Root (pam_subid) made P/user-$U for the user: below it the user's own
+	# cgroups may be created, e.g. for one of its subordinate UIDs.
+	mkdir "$P/user-$U"
+	chown "$U:0" "$P/user-$U" "$P/user-$U/cgroup.procs" "$P/user-$U/cgroup.subtree_control" "$P/user-$U/cgroup.threads"
+	granted "control: create -o $SUB P user-$U/web (below the user's own user-$U)" "$P/user-$U/web" "$SUB:0" 0:0 \
+		as_user "$SC" -o "$SUB" create "$P" "user-$U/web"
+	granted "control: delegate -o $SUB P/user-$U (an existing one: not a create)" "$P/user-$U" "$SUB:0" "0:0" \
+		as_user "$SC" -o "$SUB" delegate "$P/user-$U"
+}
+
 checks_parents() {
 	echo "# PARENT: not configured, prefix tricks, symlinks, magic links (exit 2 or 3)"
 	refused "PARENT T/other (not configured)" 2 'not a cgroup-parent' as_user "$SC" create "$T/other" x
@@ -592,6 +618,7 @@ all_checks() {
 	checks_delegate
 	checks_containment
 	checks_names
+	checks_reserved
 	checks_parents
 	checks_race
 	checks_config

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the pure part of lib/cgroup.c: cg_relpath_valid,
- * cg_parent_allowed, cg_split, cg_owner_allowed.  (cg_apply works on a real
- * cgroup2 file system: tests/integration/test_cgroup.sh.) */
+ * cg_name_reserved, cg_parent_allowed, cg_split, cg_owner_allowed.
+ * (cg_apply works on a real cgroup2 file system:
+ * tests/integration/test_cgroup.sh.) */
 #include <errno.h>
 
 #include "subid/cgroup.h"
@@ -50,6 +51,35 @@ static void test_relpath_good(void **state)
                         CHECK(cg_relpath_valid(good[i].rel, 1) == -EINVAL, "cg_relpath_valid(%s, 1): depth ignored",
                               esc(good[i].rel));
         }
+        CHECK_DONE();
+}
+
+/* pam_subid's PARENT/user-UID: no create NAME may end in a user-* cgroup. */
+static void test_reserved_hostile(void **state)
+{
+        (void)state;
+        const char *bad[] = {
+                "user-61201", "user-0", "user-", "user-1000590000", "user-abc", "user-61201.scope", "user--1",
+                "user-4294967295", "user-99999999999999999999", "a/user-61201", "n1/user-1000590000",
+                "user-1/user-2", "a/b/user-x", "user-1000@x",
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(bad); i++)
+                CHECK(cg_name_reserved(bad[i]), "cg_name_reserved(%s): not reserved", esc(bad[i]));
+        CHECK_DONE();
+}
+
+static void test_reserved_good(void **state)
+{
+        (void)state;
+        /* Only a last component that begins with exactly "user-"; a user-*
+         * cgroup on the way (the user's own session cgroup) is fine. */
+        const char *good[] = {
+                NULL,       "",          "user",      "users-1",    "user_1",  "user.1",    "User-1",
+                "USER-1",   "auser-1",   "my-user-1", "user-1/x",   "user-1/user", "x-user-1", "user@1000.service",
+                "a/user",   "usr-1",     "u-1",       "user-1/a/b",
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(good); i++)
+                CHECK(!cg_name_reserved(good[i]), "cg_name_reserved(%s): reserved", good[i] ? esc(good[i]) : "NULL");
         CHECK_DONE();
 }
 
@@ -132,6 +162,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_relpath_hostile),
                 cmocka_unit_test(test_relpath_good),
+                cmocka_unit_test(test_reserved_hostile),
+                cmocka_unit_test(test_reserved_good),
                 cmocka_unit_test(test_parents),
                 cmocka_unit_test(test_owner),
         };
