@@ -153,6 +153,7 @@ int main(int argc, char **argv)
         static struct request rq;
         static struct idset subuids, subgids;
         struct subid_config cfg;
+        static struct cg_controllers ctrls;
         const char *owner_arg = NULL, *group_arg = NULL;
         char why[512], optbuf[8];
         bool denied = false;
@@ -238,11 +239,21 @@ int main(int argc, char **argv)
                 die(&rq, EXIT_USAGE, "bad cgroup name",
                     "'%s': 1 to %u components of [A-Za-z0-9_.:@-], no '.', '..', 'cgroup.*' or empty parts",
                     priv_clean_path(rq.cg.rel), cfg.cgroup_depth);
-        if (rq.cg.op == CG_CREATE && cg_name_reserved(rq.cg.rel))
-                die(&rq, EXIT_DENIED, "reserved name",
-                    "'%s': names beginning with '" CG_RESERVED_PREFIX
-                    "' are reserved for pam_subid's session cgroups (PARENT/user-UID)",
-                    priv_clean_path(rq.cg.rel));
+        if (rq.cg.op == CG_CREATE) {
+                size_t bad, off, len;
+                /* Without /proc/cgroups the built-in list still holds every
+                 * controller Linux has: go on with it. */
+                cg_controllers_load(&ctrls);
+                if (cg_name_interface(rq.cg.rel, &ctrls, &bad, &off, &len) < 0)
+                        die(&rq, EXIT_USAGE, "interface file name",
+                            "'%.*s': '%s.*' names are the kernel's interface files of the %s controller, not cgroups",
+                            (int)len, priv_clean_path(rq.cg.rel + off), ctrls.name[bad], ctrls.name[bad]);
+                if (cg_name_reserved(rq.cg.rel))
+                        die(&rq, EXIT_DENIED, "reserved name",
+                            "'%s': names beginning with '" CG_RESERVED_PREFIX
+                            "' are reserved for pam_subid's session cgroups (PARENT/user-UID)",
+                            priv_clean_path(rq.cg.rel));
+        }
         grants(&rq, KIND_UID, &subuids);
         grants(&rq, KIND_GID, &subgids);
         if (!cg_owner_allowed((uint32_t)rq.ruid, (uint32_t)rq.rgid, &subuids, &subgids, rq.cg.owner_uid,

@@ -32,7 +32,8 @@
 int cg_relpath_valid(const char *rel, unsigned max_depth);
 
 /*
- * Names `subid-cgroup create` refuses on top of cg_relpath_valid.
+ * Names `subid-cgroup create` refuses on top of cg_relpath_valid.  All
+ * pure: the list of controllers comes in as an argument.
  *
  * pam_subid creates PARENT/user-UID for a session.  A cgroup an
  * unprivileged caller made under that name first would make the session
@@ -46,6 +47,39 @@ int cg_relpath_valid(const char *rel, unsigned max_depth);
  */
 #define CG_RESERVED_PREFIX "user-"
 bool cg_name_reserved(const char *rel);
+
+/*
+ * Interface files share a cgroup's directory with its children: a child
+ * named like one ("memory.max") makes the kernel fail to enable that
+ * controller later (the file cannot be created), and confuses every tool
+ * that lists the directory.  Every name "<ctrl>.<anything>" is refused for
+ * every controller the kernel has or had, enabled or not; "cgroup.*" is
+ * cg_relpath_valid's.  A set of such prefixes: CG_KNOWN_CONTROLLERS (all
+ * cgroup v1 and v2 controllers of Linux up to 6.18, plus "irq" of
+ * irq.pressure, a core file without a controller), to which
+ * cg_controllers_add_proc() adds the names of /proc/cgroups.
+ */
+#define CG_MAX_CONTROLLERS 64
+#define CG_MAX_CONTROLLER_NAME 32
+struct cg_controllers {
+        size_t n;
+        char name[CG_MAX_CONTROLLERS][CG_MAX_CONTROLLER_NAME + 1];
+};
+/* The built-in list alone. */
+void cg_controllers_builtin(struct cg_controllers *c);
+/*
+ * Add the subsystem names of a /proc/cgroups text (len bytes, no NUL
+ * needed): lines "NAME<TAB>...", '#' lines skipped.  A name that is not
+ * 1..CG_MAX_CONTROLLER_NAME bytes of [a-z0-9_] is skipped, and so is a
+ * duplicate.  0, or -E2BIG when the list was full (what fitted is kept).
+ */
+int cg_controllers_add_proc(struct cg_controllers *c, const char *text, size_t len);
+/*
+ * Is a component of rel "<ctrl>.<anything>" for a ctrl of c?  0 if none;
+ * else -EINVAL with *bad (when not NULL) the index of that controller in
+ * c, and *off and *len (when not NULL) the component in rel.
+ */
+int cg_name_interface(const char *rel, const struct cg_controllers *c, size_t *bad, size_t *off, size_t *len);
 
 /*
  * An absolute cgroup path split into a configured parent and the rest:
@@ -93,3 +127,11 @@ struct cg_request {
  * A cgroup this call created is removed again when a later step fails.
  */
 int cg_apply(const struct cg_request *rq, bool *denied, char *why, size_t whysz);
+
+/*
+ * The I/O side of cg_name_interface: the built-in list plus the names of
+ * /proc/cgroups (opened O_NOFOLLOW).  0, or a negative errno when
+ * /proc/cgroups could not be read -- *c then holds the built-in list,
+ * which is still usable.
+ */
+int cg_controllers_load(struct cg_controllers *c);

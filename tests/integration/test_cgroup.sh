@@ -507,6 +507,80 @@ checks_reserved() {
 		as_user "$SC" -o "$SUB" delegate "$P/user-$U"
 }
 
+# Interface files share a cgroup's directory with its children.  A child
+# named like one the kernel may add later blocks that: root then cannot
+# enable the controller above it (EEXIST).  So create refuses cgroup.* and
+# <controller>.* for every controller the kernel has (built-in list plus
+# /proc/cgroups), enabled or not (exit 1).
+checks_interface() {
+	local what name ctrl f
+	echo "# create: names of the kernel's interface files (<controller>.*, exit 1)"
+	if [ -n "$CTRL" ] && f=$(find "$P" -maxdepth 1 -type f -name "$CTRL.*" -printf '%f\n' | sort | head -1) && [ -n "$f" ]; then
+		mkdir "$T/why" "$T/why/x" "$T/why/x/$f"
+		run bash -c "echo +$CTRL >'$T/why/cgroup.subtree_control'"
+		expect_true "why: with a child cgroup x/$f, root cannot enable $CTRL above x (the kernel: File exists)" \
+			eval '[ "$RC" != 0 ] && grep -q "File exists" <<<"$ERR" && [ -z "$(cat "$T/why/cgroup.subtree_control")" ]'
+		rmdir "$T/why/x/$f" "$T/why/x" "$T/why"
+	else
+		echo "# SKIPPED CHECK: why <controller>.* names are refused: no cgroup v2 controller available to enable"
+	fi
+	# The message names the component refused.
+	while IFS='|' read -r -u 3 what name ctrl; do
+		refused "NAME $what" 1 "'${name##*/}': '$ctrl[.][*]' names are the kernel's interface files of the $ctrl controller" \
+			as_user "$SC" create "$P" "$name"
+	done 3<<-EOF
+		memory.max|memory.max|memory
+		memory.high|memory.high|memory
+		'memory.' (the bare prefix)|memory.|memory
+		memory.oom.group (a delegated file)|memory.oom.group|memory
+		cpu.weight|cpu.weight|cpu
+		cpu.stat (a core file, exists)|cpu.stat|cpu
+		cpuset.cpus|cpuset.cpus|cpuset
+		io.max|io.max|io
+		pids.max|pids.max|pids
+		hugetlb.2MB.max|hugetlb.2MB.max|hugetlb
+		rdma.max|rdma.max|rdma
+		misc.max|misc.max|misc
+		dmem.max|dmem.max|dmem
+		irq.pressure (PSI, no controller)|irq.pressure|irq
+		debug.x|debug.x|debug
+		perf_event.x (v2, no files yet)|perf_event.x|perf_event
+		blkio.weight (v1)|blkio.weight|blkio
+		cpuacct.usage (v1)|cpuacct.usage|cpuacct
+		devices.allow (v1)|devices.allow|devices
+		freezer.state (v1)|freezer.state|freezer
+		net_cls.classid (v1)|net_cls.classid|net_cls
+		net_prio.ifpriomap (v1)|net_prio.ifpriomap|net_prio
+		n1/pids.max (depth 2)|n1/pids.max|pids
+	EOF
+	[ -z "$CTRL" ] || refused "NAME $CTRL.foo (a controller P passes down)" 1 "'$CTRL.foo': '$CTRL[.][*]' names" \
+		as_user "$SC" create "$P" "$CTRL.foo"
+	refused "--dry-run create P memory.max" 1 "'memory[.][*]' names" as_user "$SC" -n create "$P" memory.max
+	for name in app.slice foo.scope user@1000.service memory Memory.max xmemory.max; do
+		granted "control: NAME $name" "$P/$name" "$U:0" 0:0 as_user "$SC" create "$P" "$name"
+	done
+
+	# A controller only /proc/cgroups names (one this build does not know):
+	# a file bind-mounted over /proc/cgroups in this mount namespace.
+	granted "control: NAME nss_subid_ctl.max (no such controller)" "$P/nss_subid_ctl.max" "$U:0" 0:0 \
+		as_user "$SC" create "$P" nss_subid_ctl.max
+	rmdir "$P/nss_subid_ctl.max"
+	{
+		head -1 /proc/cgroups
+		printf 'nss_subid_ctl\t0\t1\t1\n'
+		tail -n +2 /proc/cgroups
+	} >"$W/proc-cgroups"
+	if mount --bind "$W/proc-cgroups" /proc/cgroups; then
+		refused "NAME nss_subid_ctl.max, with nss_subid_ctl in /proc/cgroups" 1 "'nss_subid_ctl[.][*]' names" \
+			as_user "$SC" create "$P" nss_subid_ctl.max
+		refused "... and memory.max still (the built-in list stays)" 1 "'memory[.][*]' names" \
+			as_user "$SC" create "$P" memory.max
+		umount /proc/cgroups
+	else
+		fail "bind mount over /proc/cgroups (to simulate a new controller)" "mount --bind failed"
+	fi
+}
+
 checks_parents() {
 	echo "# PARENT: not configured, prefix tricks, symlinks, magic links (exit 2 or 3)"
 	refused "PARENT T/other (not configured)" 2 'not a cgroup-parent' as_user "$SC" create "$T/other" x
@@ -619,6 +693,7 @@ all_checks() {
 	checks_containment
 	checks_names
 	checks_reserved
+	checks_interface
 	checks_parents
 	checks_race
 	checks_config
