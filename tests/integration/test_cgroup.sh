@@ -526,7 +526,7 @@ checks_interface() {
 	fi
 	# The message names the component refused.
 	while IFS='|' read -r -u 3 what name ctrl; do
-		refused "NAME $what" 1 "'${name##*/}': '$ctrl[.][*]' names are the kernel's interface files of the $ctrl controller" \
+		refused "NAME $what" 1 "'${name##*/}': '${ctrl}[.][*]' names are the kernel's interface files of the $ctrl controller" \
 			as_user "$SC" create "$P" "$name"
 	done 3<<-EOF
 		memory.max|memory.max|memory
@@ -553,7 +553,7 @@ checks_interface() {
 		net_prio.ifpriomap (v1)|net_prio.ifpriomap|net_prio
 		n1/pids.max (depth 2)|n1/pids.max|pids
 	EOF
-	[ -z "$CTRL" ] || refused "NAME $CTRL.foo (a controller P passes down)" 1 "'$CTRL.foo': '$CTRL[.][*]' names" \
+	[ -z "$CTRL" ] || refused "NAME $CTRL.foo (a controller P passes down)" 1 "'$CTRL.foo': '${CTRL}[.][*]' names" \
 		as_user "$SC" create "$P" "$CTRL.foo"
 	refused "--dry-run create P memory.max" 1 "'memory[.][*]' names" as_user "$SC" -n create "$P" memory.max
 	for name in app.slice foo.scope user@1000.service memory Memory.max xmemory.max; do
