@@ -11,6 +11,10 @@
  *
  * main(): sanitize -> drop privileges -> parse -> decide with lib/ policy ->
  * raise CAP_CHOWN+CAP_DAC_OVERRIDE around cg_apply() only -> audit.
+ *
+ * It never moves a process: with root's filesystem IDs it would pass the
+ * kernel's check on the common ancestor's cgroup.procs, and let a caller
+ * that root confined in a cgroup leave it (there was a --move that did).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,11 +52,10 @@ static void audit(const struct request *rq, bool ok, const char *reason)
         char msg[1024];
         /* Caller-supplied strings: printable ASCII only, quoted, bounded. */
         snprintf(msg, sizeof(msg),
-                 "op=%s cmd=%s caller_uid=%u path=\"%s\" name=\"%s\" owner_uid=%u owner_gid=%d move_pid=%d reason=\"%s\"",
+                 "op=%s cmd=%s caller_uid=%u path=\"%s\" name=\"%s\" owner_uid=%u owner_gid=%d reason=\"%s\"",
                  PROG, rq->cmd ? rq->cmd : "-", (unsigned)rq->ruid, rq->path_arg ? priv_clean_path(rq->path_arg) : "-",
                  rq->name_arg ? priv_clean_path(rq->name_arg) : "-", (unsigned)rq->cg.owner_uid,
-                 rq->cg.owner_gid == UINT32_MAX ? -1 : (int)rq->cg.owner_gid, (int)rq->cg.move_pid,
-                 priv_clean_path(reason));
+                 rq->cg.owner_gid == UINT32_MAX ? -1 : (int)rq->cg.owner_gid, priv_clean_path(reason));
         priv_audit(rq->audit_fd, msg, ok);
 }
 
@@ -76,14 +79,15 @@ static void usage(FILE *f)
                 "\n"
                 "Delegate a cgroup v2 subtree to you or to one of your subordinate UIDs.\n"
                 "PARENT must be a `cgroup-parent` of /etc/nss_subid.conf; NAME is a path below\n"
-                "it (at most `cgroup-depth` components); PATH is an existing cgroup below a\n"
-                "parent that is yours already or that you run in.\n"
+                "it (at most `cgroup-depth` components; not named like the kernel's interface\n"
+                "files, cgroup.* or CONTROLLER.*, and not user-*, pam_subid's); PATH is an\n"
+                "existing cgroup below a parent that is yours already or that you run in.\n"
+                "No process is moved: the kernel decides who may write which cgroup.procs.\n"
                 "\n"
                 "  -o, --owner UID    delegate to UID (yours, or one of your subordinate UIDs;\n"
                 "                     default: yourself)\n"
                 "  -g, --group GID    also the group (yours or a subordinate GID; default: your\n"
                 "                     GID when delegating to yourself, else unchanged)\n"
-                "  -m, --move         move the calling process (the parent of " PROG ") into it\n"
                 "  -n, --dry-run      check everything, change nothing, say what would be done\n"
                 "  -h, --help         this help\n"
                 "  -V, --version      version\n"
@@ -123,23 +127,20 @@ static int fs_ids(uid_t u, gid_t g)
         return (uid_t)setfsuid((uid_t)-1) == u && (gid_t)setfsgid((gid_t)-1) == g ? 0 : -1;
 }
 
-/* The process that ran us, if it is entirely the caller's. */
-static pid_t caller_pid(const struct request *rq)
+/* The option letters of the getopt_long string in main(). */
+#define SHORT_OPTS "ognhV"
+
+/* The option getopt_long refused, for the message.  An unknown short
+ * option is in optopt (maybe inside a cluster such as -nm); otherwise
+ * (a long option, or one that lacks its argument or has one it does not
+ * take) it is the argument just consumed. */
+static const char *bad_option(char **argv, char *buf, size_t bufsz)
 {
-        char path[64], status[4096];
-        pid_t pp = getppid();
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pp);
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        ssize_t n = fd >= 0 ? read(fd, status, sizeof(status) - 1) : -1;
-        if (fd >= 0)
-                close(fd);
-        if (n <= 0)
-                return -1;
-        status[n] = '\0';
-        char want[64];
-        snprintf(want, sizeof(want), "\nUid:\t%u\t%u\t%u\t%u\n", (unsigned)rq->ruid, (unsigned)rq->ruid,
-                 (unsigned)rq->ruid, (unsigned)rq->ruid);
-        return strstr(status, want) ? pp : -1;
+        if (optopt > 0 && optopt < 128 && !strchr(SHORT_OPTS, optopt)) {
+                snprintf(buf, bufsz, "-%c", optopt);
+                return priv_clean(buf);
+        }
+        return optind > 1 ? priv_clean(argv[optind - 1]) : "?";
 }
 
 int main(int argc, char **argv)
@@ -148,16 +149,15 @@ int main(int argc, char **argv)
         static const cap_value_t need[] = { CAP_CHOWN, CAP_DAC_OVERRIDE };
         static const struct option opts[] = {
                 { "owner", required_argument, NULL, 'o' }, { "group", required_argument, NULL, 'g' },
-                { "move", no_argument, NULL, 'm' },        { "dry-run", no_argument, NULL, 'n' },
-                { "help", no_argument, NULL, 'h' },        { "version", no_argument, NULL, 'V' },
-                { NULL, 0, NULL, 0 },
+                { "dry-run", no_argument, NULL, 'n' },     { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },     { NULL, 0, NULL, 0 },
         };
         static struct request rq;
         static struct idset subuids, subgids;
         struct subid_config cfg;
+        static struct cg_controllers ctrls;
         const char *owner_arg = NULL, *group_arg = NULL;
-        bool move = false;
-        char why[512];
+        char why[512], optbuf[8];
         bool denied = false;
         int c, r;
 
@@ -169,16 +169,14 @@ int main(int argc, char **argv)
         if (priv_drop(rq.ruid, rq.rgid, keep, (int)(sizeof(keep) / sizeof(keep[0]))) < 0)
                 die(&rq, EXIT_SYSTEM, "privilege drop failed", "cannot drop privileges: %s", strerror(errno));
 
-        while ((c = getopt_long(argc, argv, "+o:g:mnhV", opts, NULL)) != -1) {
+        opterr = 0; /* our own one-line messages, naming the option */
+        while ((c = getopt_long(argc, argv, "+:o:g:nhV", opts, NULL)) != -1) {
                 switch (c) {
                 case 'o':
                         owner_arg = optarg;
                         break;
                 case 'g':
                         group_arg = optarg;
-                        break;
-                case 'm':
-                        move = true;
                         break;
                 case 'n':
                         rq.cg.dry_run = true;
@@ -189,8 +187,12 @@ int main(int argc, char **argv)
                 case 'V':
                         printf(PROG " (nss_subid) %s\n", PACKAGE_VERSION);
                         return EXIT_OK;
+                case ':':
+                        die(NULL, EXIT_USAGE, "usage", "option '%s' needs an argument (see --help)",
+                            bad_option(argv, optbuf, sizeof(optbuf)));
                 default:
-                        die(NULL, EXIT_USAGE, "usage", "unknown option (see --help)");
+                        die(NULL, EXIT_USAGE, "usage", "unknown option '%s' (see --help)",
+                            bad_option(argv, optbuf, sizeof(optbuf)));
                 }
         }
         if (optind >= argc)
@@ -239,6 +241,21 @@ int main(int argc, char **argv)
                 die(&rq, EXIT_USAGE, "bad cgroup name",
                     "'%s': 1 to %u components of [A-Za-z0-9_.:@-], no '.', '..', 'cgroup.*' or empty parts",
                     priv_clean_path(rq.cg.rel), cfg.cgroup_depth);
+        if (rq.cg.op == CG_CREATE) {
+                size_t bad, off, len;
+                /* Without /proc/cgroups the built-in list still holds every
+                 * controller Linux has: go on with it. */
+                cg_controllers_load(&ctrls);
+                if (cg_name_interface(rq.cg.rel, &ctrls, &bad, &off, &len) < 0)
+                        die(&rq, EXIT_USAGE, "interface file name",
+                            "'%.*s': '%s.*' names are the kernel's interface files of the %s controller, not cgroups",
+                            (int)len, priv_clean_path(rq.cg.rel + off), ctrls.name[bad], ctrls.name[bad]);
+                if (cg_name_reserved(rq.cg.rel))
+                        die(&rq, EXIT_DENIED, "reserved name",
+                            "'%s': names beginning with '" CG_RESERVED_PREFIX
+                            "' are reserved for pam_subid's session cgroups (PARENT/user-UID)",
+                            priv_clean_path(rq.cg.rel));
+        }
         grants(&rq, KIND_UID, &subuids);
         grants(&rq, KIND_GID, &subgids);
         if (!cg_owner_allowed((uint32_t)rq.ruid, (uint32_t)rq.rgid, &subuids, &subgids, rq.cg.owner_uid,
@@ -246,12 +263,6 @@ int main(int argc, char **argv)
                 die(&rq, EXIT_DENIED, "owner not allowed",
                     "UID %u%s is neither yours nor one of your subordinate IDs (see 'subidctl show')",
                     rq.cg.owner_uid, rq.cg.owner_gid == UINT32_MAX ? "" : " or that GID");
-        if (move) {
-                rq.cg.move_pid = caller_pid(&rq);
-                if (rq.cg.move_pid <= 0)
-                        die(&rq, EXIT_DENIED, "caller not movable",
-                            "--move: the calling process is not entirely yours (all four UIDs)");
-        }
 
         /* The kernel gives a new cgroup's interface files the creator's
          * fsuid/fsgid: created as the caller, every file (cgroup.max.depth,
@@ -260,26 +271,16 @@ int main(int argc, char **argv)
          * the directory and the delegate list. */
         if (fs_ids(0, 0) < 0 || priv_caps(need, 2, CAP_SET) < 0)
                 die(&rq, EXIT_SYSTEM, "capability raise failed", "cannot raise capabilities: %s", strerror(errno));
-        /* --move names our parent by PID.  While getppid() still returns it,
-         * the parent has not exited (we would have been reparented first),
-         * so the PID cannot have been reused: check before and after. */
-        if (rq.cg.move_pid > 0 && getppid() != rq.cg.move_pid)
-                r = -ESRCH, snprintf(why, sizeof(why), "--move: the calling process exited");
-        else
-                r = cg_apply(&rq.cg, &denied, why, sizeof(why));
+        r = cg_apply(&rq.cg, &denied, why, sizeof(why));
         priv_caps(need, 2, CAP_CLEAR);
-        if (r == 0 && rq.cg.move_pid > 0 && !rq.cg.dry_run && getppid() != rq.cg.move_pid)
-                die(&rq, EXIT_SYSTEM, "caller exited during move",
-                    "--move: the calling process exited while it was being moved");
         if (fs_ids(rq.ruid, rq.rgid) < 0)
                 die(&rq, EXIT_SYSTEM, "cannot restore IDs", "cannot restore filesystem IDs");
         if (r < 0)
                 die(&rq, denied ? EXIT_DENIED : r == -ENOMEM || r == -EIO ? EXIT_SYSTEM : EXIT_TARGET,
                     denied ? "not the caller's cgroup" : "cgroup operation failed", "%s", why);
         if (rq.cg.dry_run)
-                printf("would %s %s/%s for uid %u%s%s\n", rq.cg.op == CG_CREATE ? "create and delegate" : "delegate",
-                       rq.cg.parent, rq.cg.rel, rq.cg.owner_uid, rq.cg.owner_gid == UINT32_MAX ? "" : " and its group",
-                       rq.cg.move_pid > 0 ? ", and move the calling process into it" : "");
+                printf("would %s %s/%s for uid %u%s\n", rq.cg.op == CG_CREATE ? "create and delegate" : "delegate",
+                       rq.cg.parent, rq.cg.rel, rq.cg.owner_uid, rq.cg.owner_gid == UINT32_MAX ? "" : " and its group");
         audit(&rq, true, rq.cg.dry_run ? "dry run" : "delegated");
         return EXIT_OK;
 }

@@ -57,6 +57,109 @@ int cg_relpath_valid(const char *rel, unsigned max_depth)
         return 0;
 }
 
+bool cg_name_reserved(const char *rel)
+{
+        const char *last;
+
+        if (!rel)
+                return false;
+        last = strrchr(rel, '/');
+        last = last ? last + 1 : rel;
+        return strncmp(last, CG_RESERVED_PREFIX, sizeof(CG_RESERVED_PREFIX) - 1) == 0;
+}
+
+/*
+ * Every controller of Linux's include/linux/cgroup_subsys.h up to 6.18, v2
+ * names and v1 names (io is blkio in v1; cpuacct, devices, freezer,
+ * net_cls, net_prio exist in v1 only), built in or not, enabled or not;
+ * and "irq": irq.pressure is a core PSI file (like cpu.pressure and cpu.stat,
+ * which exist without the cpu controller).
+ */
+static const char *const known_controllers[] = {
+        "cpuset", "cpu",     "cpuacct", "io",   "blkio", "memory", "devices", "freezer", "net_cls",
+        "perf_event", "net_prio", "hugetlb", "pids", "rdma",  "misc",   "debug",   "dmem",    "irq",
+};
+
+static bool controller_name_ok(const char *s, size_t n)
+{
+        if (n == 0 || n > CG_MAX_CONTROLLER_NAME)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+                        return false;
+        return true;
+}
+
+/* Add s[0..n) unless it is there already.  0, -EINVAL, or -E2BIG (full). */
+static int controllers_add(struct cg_controllers *c, const char *s, size_t n)
+{
+        if (!controller_name_ok(s, n))
+                return -EINVAL;
+        for (size_t i = 0; i < c->n; i++)
+                if (strlen(c->name[i]) == n && memcmp(c->name[i], s, n) == 0)
+                        return 0;
+        if (c->n >= CG_MAX_CONTROLLERS)
+                return -E2BIG;
+        memcpy(c->name[c->n], s, n);
+        c->name[c->n][n] = '\0';
+        c->n++;
+        return 0;
+}
+
+void cg_controllers_builtin(struct cg_controllers *c)
+{
+        c->n = 0;
+        for (size_t i = 0; i < sizeof(known_controllers) / sizeof(known_controllers[0]); i++)
+                controllers_add(c, known_controllers[i], strlen(known_controllers[i]));
+}
+
+int cg_controllers_add_proc(struct cg_controllers *c, const char *text, size_t len)
+{
+        size_t i = 0;
+        int r = 0;
+
+        while (text && i < len) {
+                size_t start = i, n;
+                while (i < len && text[i] != '\n')
+                        i++;
+                /* The name is the first field: up to a tab or blank. */
+                for (n = 0; start + n < i && text[start + n] != '\t' && text[start + n] != ' '; n++)
+                        ;
+                if (n > 0 && text[start] != '#' && controllers_add(c, text + start, n) == -E2BIG)
+                        r = -E2BIG;
+                i++; /* the newline */
+        }
+        return r;
+}
+
+int cg_name_interface(const char *rel, const struct cg_controllers *c, size_t *bad, size_t *off, size_t *len)
+{
+        const char *p = rel;
+
+        while (p && *p) {
+                size_t n = strcspn(p, "/");
+                const char *dot = memchr(p, '.', n);
+                if (dot) {
+                        size_t pre = (size_t)(dot - p);
+                        for (size_t i = 0; i < c->n; i++) {
+                                if (strlen(c->name[i]) == pre && memcmp(c->name[i], p, pre) == 0) {
+                                        if (bad)
+                                                *bad = i;
+                                        if (off)
+                                                *off = (size_t)(p - rel);
+                                        if (len)
+                                                *len = n;
+                                        return -EINVAL;
+                                }
+                        }
+                }
+                p += n;
+                if (*p == '/')
+                        p++;
+        }
+        return 0;
+}
+
 bool cg_parent_allowed(const struct subid_config *cfg, const char *parent)
 {
         for (size_t i = 0; parent && i < cfg->n_cgroup_parents; i++)
@@ -284,7 +387,7 @@ int cg_apply(const struct cg_request *rq, bool *denied, char *why, size_t whysz)
         }
         r = hand_over(rq, cur, comp, denied, why, whysz);
         /* Nothing half-done: a cgroup we created and could not hand over
-         * (or move into) goes again; it is empty, so rmdir succeeds. */
+         * goes again; it is empty, so rmdir succeeds. */
         if (r < 0 && created)
                 unlinkat(cur, comp, AT_REMOVEDIR);
         return r;
@@ -323,13 +426,26 @@ static int hand_over(const struct cg_request *rq, int cur, const char *comp, boo
                         return fail(why, whysz, -errno, "chown %s/%s/%s: %s", rq->parent, rq->rel, names[i],
                                     strerror(errno));
         }
-        if (rq->move_pid > 0) {
-                char num[24];
-                int len = snprintf(num, sizeof(num), "%d", (int)rq->move_pid);
-                _cleanup_close_ int fd = openat(cg, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-                if (fd < 0 || write(fd, num, (size_t)len) != len)
-                        return fail(why, whysz, -errno, "cannot move process %d into %s/%s: %s", (int)rq->move_pid,
-                                    rq->parent, rq->rel, strerror(errno));
-        }
         return 0;
+}
+
+int cg_controllers_load(struct cg_controllers *c)
+{
+        char buf[16384];
+        size_t len = 0;
+        ssize_t n = 0;
+
+        cg_controllers_builtin(c);
+        _cleanup_close_ int fd = open("/proc/cgroups", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        while (len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+                len += (size_t)n;
+        if (n < 0)
+                return -errno;
+        /* A cut last line could add a cut name: drop it. */
+        if (len == sizeof(buf))
+                while (len > 0 && buf[len - 1] != '\n')
+                        len--;
+        return cg_controllers_add_proc(c, buf, len);
 }

@@ -417,7 +417,7 @@ static int cgroup_open(pam_handle_t *pamh, const struct options *o, const struct
                            NSS_SUBID_CONF);
                 return -1;
         }
-        snprintf(s->cgroup_rel, sizeof(s->cgroup_rel), "user-%u", (unsigned)pw->pw_uid);
+        snprintf(s->cgroup_rel, sizeof(s->cgroup_rel), CG_RESERVED_PREFIX "%u", (unsigned)pw->pw_uid);
         rq.op = CG_CREATE;
         rq.rel = s->cgroup_rel;
         rq.caller_uid = (uint32_t)pw->pw_uid; /* an existing one must already be the user's */
@@ -425,9 +425,11 @@ static int cgroup_open(pam_handle_t *pamh, const struct options *o, const struct
         rq.owner_gid = (uint32_t)pw->pw_gid;
         /* The session process (root's login, su or sshd) is NOT moved in: in
          * a cgroup the user owns, the user could move it into a sub-cgroup
-         * of theirs and freeze or kill it.  The user's own processes join
-         * with `subid-cgroup --move delegate $NSS_SUBID_CGROUP`. */
-        rq.move_pid = 0;
+         * of theirs and freeze or kill it.  Nothing else is moved either
+         * (cg_apply never moves): processes get there where the kernel's
+         * own rule allows it.  rq.rel is reserved (CG_RESERVED_PREFIX):
+         * subid-cgroup never creates it, so no other user can take it
+         * first. */
         r = cg_apply(&rq, &denied, why, sizeof(why));
         if (r == -EEXIST) {
                 rq.op = CG_DELEGATE;

@@ -8,9 +8,11 @@
 #   - subid-cgroup: the pod's image ships it set-user-ID *namespace* root
 #     (owned by host UID 200000, mode 4755), the "runtime" (host root here)
 #     created the pod's cgroup in cgroup2 and delegated it to root of the
-#     namespace; UID 1000 then has a cgroup created and delegated to it
-#     (--move), makes a child cgroup and moves a process of its own there;
-#     the helper refuses owners and parents that are not the caller's;
+#     namespace; UID 1000 then has a cgroup created and delegated to it,
+#     cannot move itself there out of the pod's cgroup (the kernel's rule;
+#     the helper has no --move), and once root of the pod put its shell
+#     there, makes a child cgroup and moves a process of its own in; the
+#     helper refuses owners and parents that are not the caller's;
 #   - systemd: units with User=u1000 and User=<subordinate name> pass
 #     `systemd-analyze verify`, and systemd's own user lookups accept both
 #     names (ConditionUser=, systemd-tmpfiles), while names nss_subid does
@@ -212,13 +214,14 @@ checks_pod() {
 checks_cgroup() {
 	local pid
 	echo "# subid-cgroup in the pod, as u1000"
-	expect_match "--dry-run: would create and delegate, and move" 0 out \
-		"^would create and delegate $POD/work for uid 1000 and its group, and move" \
-		in_pod 1000 0 sh -c '"$0" --dry-run --move create "$1" work' "$SC" "$POD"
+	expect_eq "--dry-run: would create and delegate" "would create and delegate $POD/work for uid 1000 and its group" \
+		in_pod 1000 0 "$SC" --dry-run create "$POD" work
 	expect_true "--dry-run created nothing" [ ! -e "$POD/work" ]
+	expect_match "--move (removed) is an unknown option: exit 1" 1 err "unknown option '--move'" \
+		in_pod 1000 0 "$SC" --move create "$POD" work
+	expect_true "... and created nothing" [ ! -e "$POD/work" ]
 
-	expect_eq "create --move: the shell that ran it is now in the new cgroup" "$TOPREL/pod/work" \
-		in_pod 1000 0 sh -c '"$0" --move create "$1" work && sed -n "s/^0:://p" /proc/self/cgroup' "$SC" "$POD"
+	expect_eq "create: done, silently" "" in_pod 1000 0 "$SC" create "$POD" work
 	expect_eq "host view: the cgroup is host UID 201000's, group 200000 (GID 0 inside)" \
 		$'201000:200000\n201000:200000\n201000:200000\n201000:200000' \
 		stat -c %u:%g "$POD/work" "$POD/work/cgroup.procs" "$POD/work/cgroup.subtree_control" \
@@ -228,21 +231,27 @@ checks_cgroup() {
 		stat -c %u:%g "$POD/work/cgroup.max.depth" "$POD/work/cgroup.type" "$POD/work/cgroup.kill"
 	expect_eq "the work cgroup is u1000's inside" "u1000 root" in_pod 1000 0 stat -c '%U %G' "$POD/work"
 
-	# A new process of the pod starts in pod/init; `delegate --move` of its
-	# own cgroup takes it there (the helper writes with root's fsuid, the
-	# common ancestor being the pod's cgroup), then it is on its own.
-	run in_pod 1000 0 sh -c '
-		"$0" --move delegate "$1/work" || exit 10
-		mkdir "$1/work/child" || exit 11
+	# The pod's processes start in pod/init.  Moving one to pod/work needs
+	# write access to cgroup.procs of the common ancestor, the pod's cgroup,
+	# which is root's of the pod: u1000 cannot leave pod/init on its own...
+	run in_pod 1000 0 sh -c 'echo $$ >"$0/work/cgroup.procs" && echo write=ok || echo write=refused; sed -n "s/^0:://p" /proc/self/cgroup' \
+		"$POD"
+	expect_true "u1000 cannot move itself from pod/init into its pod/work (the kernel's rule): stays in pod/init" \
+		[ "$RC" = 0 -a "$OUT" = "write=refused"$'\n'"$TOPREL/pod/init" ]
+	# ... root of the pod (its entrypoint, say) starts u1000's job there;
+	# inside its own cgroup u1000 is then on its own.
+	run in_pod 0 0 sh -c 'echo $$ >"$0/work/cgroup.procs" || exit 10
+		exec setpriv --reuid=1000 --regid=0 --clear-groups -- sh -c "$1" "$0"' "$POD" '
+		mkdir "$0/work/child" || exit 11
 		sleep 600 </dev/null >/dev/null 2>&1 &
-		echo $! >"$1/work/child/cgroup.procs" || exit 12
-		echo $$ >"$1/work/child/cgroup.procs" || exit 13
+		echo $! >"$0/work/child/cgroup.procs" || exit 12
+		echo $$ >"$0/work/child/cgroup.procs" || exit 13
 		echo "$!"
-		sed -n "s/^0:://p" /proc/self/cgroup' "$SC" "$POD"
+		sed -n "s/^0:://p" /proc/self/cgroup'
 	pid=${OUT%%$'\n'*}
 	case $pid in *[!0-9]* | "") pid= ;; esac
 	SLEEPER=$pid
-	expect_true "u1000 makes a child cgroup and moves its processes in (mkdir, cgroup.procs)" \
+	expect_true "root of the pod puts u1000's shell into pod/work; u1000 makes a child cgroup and moves its processes in" \
 		[ "$RC" = 0 -a -n "$pid" -a "${OUT#*$'\n'}" = "$TOPREL/pod/work/child" ]
 	if [ -n "$pid" ]; then
 		expect_eq "host view: u1000's background process is in the child" "$TOPREL/pod/work/child" cg_v2 "$pid"

@@ -131,6 +131,15 @@ refused() {
 	fi
 }
 
+# in_cg_as_user CGROUP CMD...: CMD as the user (as_user), in a process that
+# root first put into CGROUP, as a login manager or a runtime would.
+in_cg_as_user() {
+	local cg=$1
+	shift
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" \
+		setpriv --reuid="$U" --regid=0 --clear-groups -- env -i PATH="$SAFE_PATH" HOME=/ LC_ALL=C "$@"
+}
+
 # ok DESC CMD...: CMD exits 0 with empty stdout and stderr.
 ok() {
 	local d=$1
@@ -304,7 +313,14 @@ checks_options() {
 	echo "# options and usage (exit 0 or 1)"
 	expect_match "--help: usage on stdout, exit 0" 0 out '^Usage: subid-cgroup .*create PARENT NAME' as_user "$SC" --help
 	expect_match "--version: name and version, exit 0" 0 out '^subid-cgroup \(nss_subid\) [0-9]' as_user "$SC" --version
-	refused "unknown option --bogus" 1 'unknown option' as_user "$SC" --bogus create "$P" o1
+	refused "unknown option --bogus" 1 "unknown option '--bogus'" as_user "$SC" --bogus create "$P" o1
+	# --move was removed: with root's filesystem IDs it moved the caller out
+	# of any cgroup root had confined it in (see checks_containment).
+	refused "--move (removed) is an unknown option" 1 "unknown option '--move'" as_user "$SC" --move create "$P" m1
+	refused "-m (removed) is an unknown option" 1 "unknown option '-m'" as_user "$SC" -m create "$P" m1
+	refused "-nm (removed -m in a cluster) is an unknown option" 1 "unknown option '-m'" as_user "$SC" -nm create "$P" m1
+	refused "--move delegate is an unknown option" 1 "unknown option '--move'" as_user "$SC" --move delegate "$P/m1"
+	refused "--owner without a UID" 1 "option '--owner' needs an argument" as_user "$SC" --owner
 	refused "no arguments" 1 'expected' as_user "$SC"
 	refused "unknown command 'remove'" 1 "unknown command 'remove'" as_user "$SC" remove "$P/o1"
 	refused "create with one argument" 1 'wrong number' as_user "$SC" create "$P"
@@ -318,12 +334,16 @@ checks_create() {
 	expect_true "the user creates P/n1/sub below it (dir and files its own)" [ "$RC" = 0 -a "$OUT" = "$U:0"$'\n'"$U:0" ]
 
 	local rel=${P#"$CGROOT"} want
+	granted "create P n2 as the user" "$P/n2" "$U:0" 0:0 as_user "$SC" create "$P" n2
+	# The helper moves nobody.  Root (a login manager, a runtime) puts the
+	# user's process in; inside its own cgroup the user moves it on, as the
+	# kernel allows (the common ancestor P/n2 is the user's).
 	want="0::$rel/n2
 0::$rel/n2/child"
-	run as_user sh -c "'$SC' --move create '$P' n2 && grep '^0::' /proc/self/cgroup &&
-		mkdir '$P/n2/child' && echo \$\$ >'$P/n2/child/cgroup.procs' && grep '^0::' /proc/self/cgroup"
-	expect_true "--move puts the calling shell into P/n2; it moves itself on into P/n2/child" [ "$RC" = 0 -a "$OUT" = "$want" ]
-	own_check "P/n2 delegated to the user" "$P/n2" "$U:0"
+	run in_cg_as_user "$P/n2" sh -c 'grep "^0::" /proc/self/cgroup && mkdir "$0/child" &&
+		echo $$ >"$0/child/cgroup.procs" && grep "^0::" /proc/self/cgroup' "$P/n2"
+	expect_true "root puts a user shell into P/n2; it moves itself on into P/n2/child" [ "$RC" = 0 -a "$OUT" = "$want" ]
+	own_check "P/n2 still delegated to the user" "$P/n2" "$U:0"
 	if [ -n "$CTRL" ]; then
 		run as_user sh -c "echo +$CTRL >'$P/n2/cgroup.subtree_control' && cat '$P/n2/cgroup.subtree_control'"
 		expect_true "the user enables $CTRL in P/n2/cgroup.subtree_control" [ "$RC" = 0 -a "$OUT" = "$CTRL" ]
@@ -354,9 +374,6 @@ checks_dry_run() {
 	run as_user "$SC" --dry-run create "$P" d1
 	expect_true "--dry-run create P d1: exit 0, 'would create and delegate', nothing created" \
 		[ "$RC" = 0 -a "$OUT" = "would create and delegate $P/d1 for uid $U and its group" -a "$(tree)" = "$before" ]
-	run as_user sh -c "'$SC' -n -m create '$P' d1 && grep '^0::' /proc/self/cgroup"
-	expect_true "-n -m create: mentions the move, the shell stays in the root cgroup" \
-		[ "$RC" = 0 -a "$OUT" = "would create and delegate $P/d1 for uid $U and its group, and move the calling process into it"$'\n'"0::/" -a "$(tree)" = "$before" ]
 	run as_user "$SC" -n -o "$SUB" delegate "$P/n1"
 	expect_true "--dry-run -o $SUB delegate P/n1: exit 0, 'would delegate', owners unchanged" \
 		[ "$RC" = 0 -a "$OUT" = "would delegate $P/n1 for uid $SUB" -a "$(tree)" = "$before" ]
@@ -377,8 +394,6 @@ checks_delegate() {
 	refused "delegate P/o1 (made by $OTHER for itself)" 2 'not yours to delegate' as_user "$SC" delegate "$P/o1"
 	refused "create P o1/intruder (inside $OTHER's delegated cgroup)" 2 "belongs to UID $OTHER: not yours" \
 		as_user "$SC" create "$P" o1/intruder
-	refused "--move create P o1/intruder (and no move)" 2 "belongs to UID $OTHER: not yours" \
-		as_user sh -c "'$SC' --move create '$P' o1/intruder"
 	as_id "$OTHER" "$OTHER" mkdir "$P/o1/sub"
 	refused "delegate P/o1/sub (made by $OTHER inside its own)" 2 "belongs to UID $OTHER: not yours" \
 		as_user "$SC" delegate "$P/o1/sub"
@@ -402,6 +417,42 @@ checks_delegate() {
 	refused "delegate allowedX/foo (prefix of a parent, no '/')" 2 'not below a cgroup-parent' as_user "$SC" delegate "$T/allowedX/foo"
 	refused "delegate T/other/../allowed/n1 (not textually below)" 2 'not below a cgroup-parent' as_user "$SC" delegate "$T/other/../allowed/n1"
 	refused "delegate P/n1/../../other" 1 'components of' as_user "$SC" delegate "$P/n1/../../other"
+}
+
+# The escape --move was: root confines a user's shell in the root-owned
+# P/limited (its limits are meant for that shell); the user asks the helper,
+# which wrote cgroup.procs with root's filesystem IDs, to move the shell
+# into a cgroup of its own.  The kernel itself allows a move only with write
+# access to cgroup.procs of the common ancestor (here P, root's).  Each run
+# prints the helper's status and then the shell's cgroup.
+checks_containment() {
+	echo "# containment: a shell root confined in P/limited cannot leave it through the helper"
+	local rel=${P#"$CGROOT"} lim
+	mkdir "$P/limited"
+	lim="0::$rel/limited"
+	run in_cg_as_user "$P/limited" sh -c '"$0" --move create "$1" esc1; echo "rc=$?"; grep "^0::" /proc/self/cgroup' \
+		"$SC" "$P"
+	expect_true "from P/limited: --move create P esc1 exits 1, the shell stays in P/limited, nothing created" \
+		[ "$OUT" = "rc=1"$'\n'"$lim" -a ! -e "$P/esc1" ]
+	run in_cg_as_user "$P/limited" sh -c '"$0" -m create "$1" esc1; echo "rc=$?"; grep "^0::" /proc/self/cgroup' \
+		"$SC" "$P"
+	expect_true "from P/limited: -m create P esc1 exits 1, the shell stays in P/limited, nothing created" \
+		[ "$OUT" = "rc=1"$'\n'"$lim" -a ! -e "$P/esc1" ]
+	run in_cg_as_user "$P/limited" sh -c '"$0" --move delegate "$1/n1"; echo "rc=$?"; grep "^0::" /proc/self/cgroup' \
+		"$SC" "$P"
+	expect_true "from P/limited: --move delegate P/n1 (the user's own) exits 1, the shell stays in P/limited" \
+		[ "$OUT" = "rc=1"$'\n'"$lim" ]
+	# Without the helper, the kernel's rule holds: the user made P/esc2 and
+	# owns it, and still cannot move itself there; not even after taking
+	# over P/limited (delegate: it runs there alone).
+	run in_cg_as_user "$P/limited" sh -c '"$0" create "$1" esc2 || exit 9
+		echo $$ >"$1/esc2/cgroup.procs" && echo write=ok || echo write=refused
+		"$0" delegate "$1/limited" || exit 8
+		echo $$ >"$1/esc2/cgroup.procs" && echo write=ok || echo write=refused
+		grep "^0::" /proc/self/cgroup' "$SC" "$P"
+	expect_true "from P/limited: create P esc2 and delegate P/limited work, writing the shell into P/esc2 fails" \
+		[ "$RC" = 0 -a "$OUT" = "write=refused"$'\n'"write=refused"$'\n'"$lim" ]
+	own_check "P/esc2 is the user's (the kernel refused the move, not the helper)" "$P/esc2" "$U:0"
 }
 
 checks_names() {
@@ -428,6 +479,106 @@ checks_names() {
 "
 	refused "cgroup-depth 1: NAME n1/d2" 1 'components of' as_user "$SC" create "$P" n1/d2
 	conf "$PARENTS"
+}
+
+# pam_subid creates PARENT/user-UID for a session: a cgroup another user
+# made there first would make that session fail.  subid-cgroup never
+# creates a cgroup whose name begins with "user-" (exit 2); other names,
+# and user-* cgroups on the way, are fine.
+checks_reserved() {
+	echo "# create: names reserved for pam_subid (user-*, exit 2)"
+	refused "create P user-61201 (pam_subid's name for UID 61201)" 2 \
+		"'user-61201': names beginning with 'user-' are reserved for pam_subid" as_user "$SC" create "$P" user-61201
+	refused "create P user-$U (the caller's own)" 2 'reserved for pam_subid' as_user "$SC" create "$P" "user-$U"
+	refused "create P user- (the bare prefix)" 2 'reserved for pam_subid' as_user "$SC" create "$P" user-
+	refused "create P user-x.scope" 2 'reserved for pam_subid' as_user "$SC" create "$P" user-x.scope
+	refused "create -o $SUB P user-$SUB" 2 'reserved for pam_subid' as_user "$SC" -o "$SUB" create "$P" "user-$SUB"
+	refused "create P n1/user-61201 (deeper)" 2 'reserved for pam_subid' as_user "$SC" create "$P" n1/user-61201
+	refused "--dry-run create P user-61201" 2 'reserved for pam_subid' as_user "$SC" -n create "$P" user-61201
+	granted "control: create P users-61201" "$P/users-61201" "$U:0" 0:0 as_user "$SC" create "$P" users-61201
+	granted "control: create P User-61201 (case matters)" "$P/User-61201" "$U:0" 0:0 as_user "$SC" create "$P" User-61201
+	# Root (pam_subid) made P/user-$U for the user: below it the user's own
+	# cgroups may be created, e.g. for one of its subordinate UIDs.
+	mkdir "$P/user-$U"
+	chown "$U:0" "$P/user-$U" "$P/user-$U/cgroup.procs" "$P/user-$U/cgroup.subtree_control" "$P/user-$U/cgroup.threads"
+	granted "control: create -o $SUB P user-$U/web (below the user's own user-$U)" "$P/user-$U/web" "$SUB:0" 0:0 \
+		as_user "$SC" -o "$SUB" create "$P" "user-$U/web"
+	granted "control: delegate -o $SUB P/user-$U (an existing one: not a create)" "$P/user-$U" "$SUB:0" "0:0" \
+		as_user "$SC" -o "$SUB" delegate "$P/user-$U"
+}
+
+# Interface files share a cgroup's directory with its children.  A child
+# named like one the kernel may add later blocks that: root then cannot
+# enable the controller above it (EEXIST).  So create refuses cgroup.* and
+# <controller>.* for every controller the kernel has (built-in list plus
+# /proc/cgroups), enabled or not (exit 1).
+checks_interface() {
+	local what name ctrl f
+	echo "# create: names of the kernel's interface files (<controller>.*, exit 1)"
+	if [ -n "$CTRL" ] && f=$(find "$P" -maxdepth 1 -type f -name "$CTRL.*" -printf '%f\n' | sort | head -1) && [ -n "$f" ]; then
+		mkdir "$T/why" "$T/why/x" "$T/why/x/$f"
+		run bash -c "echo +$CTRL >'$T/why/cgroup.subtree_control'"
+		expect_true "why: with a child cgroup x/$f, root cannot enable $CTRL above x (the kernel: File exists)" \
+			eval '[ "$RC" != 0 ] && grep -q "File exists" <<<"$ERR" && [ -z "$(cat "$T/why/cgroup.subtree_control")" ]'
+		rmdir "$T/why/x/$f" "$T/why/x" "$T/why"
+	else
+		echo "# SKIPPED CHECK: why <controller>.* names are refused: no cgroup v2 controller available to enable"
+	fi
+	# The message names the component refused.
+	while IFS='|' read -r -u 3 what name ctrl; do
+		refused "NAME $what" 1 "'${name##*/}': '${ctrl}[.][*]' names are the kernel's interface files of the $ctrl controller" \
+			as_user "$SC" create "$P" "$name"
+	done 3<<-EOF
+		memory.max|memory.max|memory
+		memory.high|memory.high|memory
+		'memory.' (the bare prefix)|memory.|memory
+		memory.oom.group (a delegated file)|memory.oom.group|memory
+		cpu.weight|cpu.weight|cpu
+		cpu.stat (a core file, exists)|cpu.stat|cpu
+		cpuset.cpus|cpuset.cpus|cpuset
+		io.max|io.max|io
+		pids.max|pids.max|pids
+		hugetlb.2MB.max|hugetlb.2MB.max|hugetlb
+		rdma.max|rdma.max|rdma
+		misc.max|misc.max|misc
+		dmem.max|dmem.max|dmem
+		irq.pressure (PSI, no controller)|irq.pressure|irq
+		debug.x|debug.x|debug
+		perf_event.x (v2, no files yet)|perf_event.x|perf_event
+		blkio.weight (v1)|blkio.weight|blkio
+		cpuacct.usage (v1)|cpuacct.usage|cpuacct
+		devices.allow (v1)|devices.allow|devices
+		freezer.state (v1)|freezer.state|freezer
+		net_cls.classid (v1)|net_cls.classid|net_cls
+		net_prio.ifpriomap (v1)|net_prio.ifpriomap|net_prio
+		n1/pids.max (depth 2)|n1/pids.max|pids
+	EOF
+	[ -z "$CTRL" ] || refused "NAME $CTRL.foo (a controller P passes down)" 1 "'$CTRL.foo': '${CTRL}[.][*]' names" \
+		as_user "$SC" create "$P" "$CTRL.foo"
+	refused "--dry-run create P memory.max" 1 "'memory[.][*]' names" as_user "$SC" -n create "$P" memory.max
+	for name in app.slice foo.scope user@1000.service memory Memory.max xmemory.max; do
+		granted "control: NAME $name" "$P/$name" "$U:0" 0:0 as_user "$SC" create "$P" "$name"
+	done
+
+	# A controller only /proc/cgroups names (one this build does not know):
+	# a file bind-mounted over /proc/cgroups in this mount namespace.
+	granted "control: NAME nss_subid_ctl.max (no such controller)" "$P/nss_subid_ctl.max" "$U:0" 0:0 \
+		as_user "$SC" create "$P" nss_subid_ctl.max
+	rmdir "$P/nss_subid_ctl.max"
+	{
+		head -1 /proc/cgroups
+		printf 'nss_subid_ctl\t0\t1\t1\n'
+		tail -n +2 /proc/cgroups
+	} >"$W/proc-cgroups"
+	if mount --bind "$W/proc-cgroups" /proc/cgroups; then
+		refused "NAME nss_subid_ctl.max, with nss_subid_ctl in /proc/cgroups" 1 "'nss_subid_ctl[.][*]' names" \
+			as_user "$SC" create "$P" nss_subid_ctl.max
+		refused "... and memory.max still (the built-in list stays)" 1 "'memory[.][*]' names" \
+			as_user "$SC" create "$P" memory.max
+		umount /proc/cgroups
+	else
+		fail "bind mount over /proc/cgroups (to simulate a new controller)" "mount --bind failed"
+	fi
 }
 
 checks_parents() {
@@ -539,7 +690,10 @@ all_checks() {
 	checks_create
 	checks_dry_run
 	checks_delegate
+	checks_containment
 	checks_names
+	checks_reserved
+	checks_interface
 	checks_parents
 	checks_race
 	checks_config

@@ -557,6 +557,44 @@ cg_files() {
 	done
 }
 
+# checks_cgroup_squat C CONF OWNED: nobody takes user-UID before pam_subid.
+# Another covered user, with a set-user-ID copy of subid-cgroup, asks for
+# PARENT/user-U (pam_subid's name for U's session cgroup): a cgroup of that
+# user's there would make U's session fail.  subid-cgroup reserves the name.
+checks_cgroup_squat() {
+	local C=$1 conf=$2 owned=$3 other=$((U + 1)) sc=$W/suid/subid-cgroup
+	echo "# squatting: subid-cgroup cannot take pam_subid's user-UID"
+	[ -n "${SUBID_CGROUP_BIN:-}" ] || hard_error "no libexec/nss_subid/subid-cgroup in $NSS_SUBID_STAGE"
+	if findmnt -no OPTIONS -T "$W" | tr , '\n' | grep -qx nosuid; then
+		echo "# SKIPPED CHECK: squatting: $W is on a nosuid file system, no set-user-ID copy of subid-cgroup"
+		return
+	fi
+	mkdir -p "$W/suid"
+	install -o 0 -g 0 -m 4755 "$SUBID_CGROUP_BIN" "$sc"
+	configure "runtime_dir=$RTB cgroup" "$conf"
+	reset_rt
+	expect_eq "control: u$other may create PARENT other-$other with subid-cgroup" "" \
+		as_id "$other" 0 "$sc" create "$CGP" "other-$other"
+	expect_what "... it is $other's" "directory $other:0 755" "$CGP/other-$other"
+	rmcg "$CGP/other-$other"
+	expect_match "u$other: subid-cgroup create PARENT user-$U is refused (exit 2, reserved)" 2 err \
+		"^subid-cgroup: 'user-$U': names beginning with 'user-' are reserved for pam_subid" \
+		as_id "$other" 0 "$sc" create "$CGP" "user-$U"
+	expect_what "... nothing was created" absent "$C"
+	expect_match "u$U: subid-cgroup create PARENT user-$U (its own) is refused too (exit 2)" 2 err 'reserved for pam_subid' \
+		as_user "$sc" create "$CGP" "user-$U"
+	expect_match "u$other: subid-cgroup -n create PARENT user-$U is refused too (exit 2)" 2 err 'reserved for pam_subid' \
+		as_id "$other" 0 "$sc" -n create "$CGP" "user-$U"
+	expect_what "... nothing was created" absent "$C"
+	pt_ok "then u$U's session opens (pam_subid, root, creates user-$U through cg_apply)" "u$U" open_session
+	expect_eq "... $C is u$U's" "$owned" cg_files "$C"
+	rmcg "$C"
+	reset_rt
+	pt_ok "... and a whole session opens and closes" "u$U" open_session close_session
+	expect_what "... and the cgroup is removed again" absent "$C"
+	rm -f "$sc"
+}
+
 checks_cgroup() {
 	echo "# cgroup delegation"
 	if ! grep -qw cgroup2 /proc/filesystems; then
@@ -636,6 +674,8 @@ cgroup.threads $U:0"
 		"cgroup.threads 0:0")" cg_files "$C"
 	expect_what "... and no runtime directory is left" absent "$RTB/$U"
 	rmcg "$C"
+
+	checks_cgroup_squat "$C" "$conf" "$owned"
 
 	echo "# refused parents"
 	reset_rt

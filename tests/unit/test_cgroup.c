@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the pure part of lib/cgroup.c: cg_relpath_valid,
- * cg_parent_allowed, cg_split, cg_owner_allowed.  (cg_apply works on a real
- * cgroup2 file system: tests/integration/test_cgroup.sh.) */
+ * cg_name_reserved, the controller list and cg_name_interface,
+ * cg_parent_allowed, cg_split, cg_owner_allowed.
+ * (cg_apply works on a real cgroup2 file system:
+ * tests/integration/test_cgroup.sh.) */
 #include <errno.h>
 
 #include "subid/cgroup.h"
@@ -50,6 +52,197 @@ static void test_relpath_good(void **state)
                         CHECK(cg_relpath_valid(good[i].rel, 1) == -EINVAL, "cg_relpath_valid(%s, 1): depth ignored",
                               esc(good[i].rel));
         }
+        CHECK_DONE();
+}
+
+/* pam_subid's PARENT/user-UID: no create NAME may end in a user-* cgroup. */
+static void test_reserved_hostile(void **state)
+{
+        (void)state;
+        const char *bad[] = {
+                "user-61201", "user-0", "user-", "user-1000590000", "user-abc", "user-61201.scope", "user--1",
+                "user-4294967295", "user-99999999999999999999", "a/user-61201", "n1/user-1000590000",
+                "user-1/user-2", "a/b/user-x", "user-1000@x",
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(bad); i++)
+                CHECK(cg_name_reserved(bad[i]), "cg_name_reserved(%s): not reserved", esc(bad[i]));
+        CHECK_DONE();
+}
+
+static void test_reserved_good(void **state)
+{
+        (void)state;
+        /* Only a last component that begins with exactly "user-"; a user-*
+         * cgroup on the way (the user's own session cgroup) is fine. */
+        const char *good[] = {
+                NULL,       "",          "user",      "users-1",    "user_1",  "user.1",    "User-1",
+                "USER-1",   "auser-1",   "my-user-1", "user-1/x",   "user-1/user", "x-user-1", "user@1000.service",
+                "a/user",   "usr-1",     "u-1",       "user-1/a/b",
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(good); i++)
+                CHECK(!cg_name_reserved(good[i]), "cg_name_reserved(%s): reserved", good[i] ? esc(good[i]) : "NULL");
+        CHECK_DONE();
+}
+
+/* Is name in the list? */
+static bool has_controller(const struct cg_controllers *c, const char *name)
+{
+        for (size_t i = 0; i < c->n; i++)
+                if (strcmp(c->name[i], name) == 0)
+                        return true;
+        return false;
+}
+
+static void test_interface_hostile(void **state)
+{
+        (void)state;
+        struct cg_controllers c;
+        size_t bad = 999, off = 999, len = 999;
+
+        cg_controllers_builtin(&c);
+        /* One interface file name of every controller, v2 and v1, and the
+         * core files outside cgroup.*; then the same in deeper components. */
+        const struct {
+                const char *rel, *ctrl;
+        } rows[] = {
+                { "memory.max", "memory" },
+                { "memory.high", "memory" },
+                { "memory.", "memory" },
+                { "memory.oom.group", "memory" },
+                { "memory.pressure", "memory" },
+                { "cpu.weight", "cpu" },
+                { "cpu.stat", "cpu" },
+                { "cpu.stat.local", "cpu" },
+                { "cpu.pressure", "cpu" },
+                { "cpuset.cpus", "cpuset" },
+                { "cpuset.cpus.partition", "cpuset" },
+                { "cpuacct.usage", "cpuacct" },
+                { "io.max", "io" },
+                { "io.bfq.weight", "io" },
+                { "io.pressure", "io" },
+                { "blkio.weight", "blkio" },
+                { "devices.allow", "devices" },
+                { "freezer.state", "freezer" },
+                { "net_cls.classid", "net_cls" },
+                { "net_prio.ifpriomap", "net_prio" },
+                { "perf_event.x", "perf_event" },
+                { "hugetlb.2MB.max", "hugetlb" },
+                { "hugetlb.1GB.events.local", "hugetlb" },
+                { "pids.max", "pids" },
+                { "pids.peak", "pids" },
+                { "rdma.max", "rdma" },
+                { "misc.capacity", "misc" },
+                { "debug.csses", "debug" },
+                { "dmem.max", "dmem" },
+                { "irq.pressure", "irq" },
+                { "a/memory.max", "memory" },
+                { "memory.max/a", "memory" },
+                { "n1/deep/pids.max", "pids" },
+                { "app.slice/io.max", "io" },
+        };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(rows); i++) {
+                bad = 999;
+                CHECK(cg_name_interface(rows[i].rel, &c, &bad, NULL, NULL) == -EINVAL,
+                      "cg_name_interface(%s) accepted", esc(rows[i].rel));
+                CHECK(bad < c.n && strcmp(c.name[bad], rows[i].ctrl) == 0, "cg_name_interface(%s): controller %s",
+                      esc(rows[i].rel), bad < c.n ? c.name[bad] : "(none)");
+        }
+        /* The component is reported, for the message. */
+        CHECK(cg_name_interface("n1/pids.max/x", &c, &bad, &off, &len) == -EINVAL && off == 3 && len == 8,
+              "n1/pids.max/x: component at %zu+%zu, want 3+8", off, len);
+        CHECK(cg_name_interface("memory.max", &c, NULL, NULL, NULL) == -EINVAL, "NULL out-pointers");
+        CHECK_DONE();
+}
+
+static void test_interface_good(void **state)
+{
+        (void)state;
+        struct cg_controllers c;
+        const char *good[] = {
+                "app.slice",   "foo.scope",   "user@1000.service", "init.scope", "system.slice", "session-1.scope",
+                "memory",      "cpu",         "io",                "pids",       "memoryx.max",  "xmemory.max",
+                "Memory.max",  "MEMORY.MAX",  "mem.max",           "cpus.x",     "iox.y",        "a.b.c",
+                "web",         "a/b",         ".memory",           "user-1/x",   "podman-1.scope", "irqbalance",
+                "cpu_x.y",     "net.x",       "...",               "a..b",
+        };
+        cg_controllers_builtin(&c);
+        for (size_t i = 0; i < UT_ARRAY_SIZE(good); i++)
+                CHECK(cg_name_interface(good[i], &c, NULL, NULL, NULL) == 0, "cg_name_interface(%s) refused",
+                      esc(good[i]));
+        /* An empty list refuses nothing (cgroup.* is cg_relpath_valid's). */
+        c.n = 0;
+        CHECK(cg_name_interface("memory.max", &c, NULL, NULL, NULL) == 0, "empty list");
+        CHECK_DONE();
+}
+
+static void test_controllers_builtin(void **state)
+{
+        (void)state;
+        struct cg_controllers c;
+        const char *want[] = { "cpuset", "cpu",     "cpuacct", "io",    "blkio", "memory", "devices", "freezer", "net_cls",
+                               "perf_event", "net_prio", "hugetlb", "pids", "rdma",  "misc",   "debug",   "dmem",    "irq" };
+        memset(&c, 0x5a, sizeof(c));
+        cg_controllers_builtin(&c);
+        CHECK(c.n == UT_ARRAY_SIZE(want), "%zu built-in controllers, want %zu", c.n, UT_ARRAY_SIZE(want));
+        for (size_t i = 0; i < UT_ARRAY_SIZE(want); i++)
+                CHECK(has_controller(&c, want[i]), "built-in list lacks %s", want[i]);
+        CHECK_DONE();
+}
+
+static void test_controllers_proc(void **state)
+{
+        (void)state;
+        struct cg_controllers c;
+        /* Linux 6.18 lists the v1 controllers only; older kernels all. */
+        const char v618[] = "#subsys_name\thierarchy\tnum_cgroups\tenabled\n"
+                            "cpuset\t3\t1\t1\ncpu\t1\t1\t1\nmemory\t4\t42\t1\nnet_prio\t0\t1\t1\n";
+        cg_controllers_builtin(&c);
+        size_t n0 = c.n;
+        char *t = ut_exact(v618, sizeof(v618) - 1);
+        CHECK(cg_controllers_add_proc(&c, t, sizeof(v618) - 1) == 0 && c.n == n0, "6.18 text: nothing new (%zu)", c.n);
+        free(t);
+
+        /* A controller this build does not know yet is added, and then its
+         * names are refused; hostile lines are skipped. */
+        const char newer[] = "#subsys_name\thierarchy\tnum_cgroups\tenabled\n"
+                             "\n"
+                             "gpu\t0\t1\t1\n"
+                             "# comment\n"
+                             "Mem\t0\t1\t1\n"
+                             "a/b\t0\t1\t1\n"
+                             "..\t0\t1\t1\n"
+                             "x.y\t0\t1\t1\n"
+                             "caf\xc3\xa9\t0\t1\t1\n"
+                             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\t0\t1\t1\n" /* 33 bytes */
+                             "\t0\t1\t1\n"
+                             "gpu\t0\t1\t1\n"
+                             "npu_2"; /* no newline at the end */
+        t = ut_exact(newer, sizeof(newer) - 1);
+        CHECK(cg_controllers_add_proc(&c, t, sizeof(newer) - 1) == 0, "newer text");
+        free(t);
+        CHECK(c.n == n0 + 2 && has_controller(&c, "gpu") && has_controller(&c, "npu_2"), "gpu and npu_2 added (%zu)",
+              c.n);
+        const char *skipped[] = { "Mem", "a/b", "..", "x.y", "x", "caf\xc3\xa9", "", "#", "# comment" };
+        for (size_t i = 0; i < UT_ARRAY_SIZE(skipped); i++)
+                CHECK(!has_controller(&c, skipped[i]), "%s added", esc(skipped[i]));
+        CHECK(cg_name_interface("gpu.max", &c, NULL, NULL, NULL) == -EINVAL, "gpu.max accepted after /proc/cgroups");
+        CHECK(cg_name_interface("a/npu_2.weight", &c, NULL, NULL, NULL) == -EINVAL, "npu_2.weight accepted");
+        CHECK(cg_name_interface("Mem.max", &c, NULL, NULL, NULL) == 0, "Mem.max refused");
+
+        /* Empty and NULL texts add nothing. */
+        size_t n1 = c.n;
+        CHECK(cg_controllers_add_proc(&c, NULL, 5) == 0 && cg_controllers_add_proc(&c, "", 0) == 0 && c.n == n1,
+              "empty text");
+
+        /* Full: what fits is kept, the rest reported. */
+        char *big = malloc(CG_MAX_CONTROLLERS * 16);
+        size_t blen = 0;
+        assert_non_null(big);
+        for (unsigned i = 0; i < CG_MAX_CONTROLLERS; i++)
+                blen += (size_t)snprintf(big + blen, 16, "c%u\t0\t1\t1\n", i);
+        CHECK(cg_controllers_add_proc(&c, big, blen) == -E2BIG && c.n == CG_MAX_CONTROLLERS, "overflow: %zu", c.n);
+        CHECK(has_controller(&c, "memory") && has_controller(&c, "c0"), "the first ones kept");
+        free(big);
         CHECK_DONE();
 }
 
@@ -132,6 +325,12 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_relpath_hostile),
                 cmocka_unit_test(test_relpath_good),
+                cmocka_unit_test(test_reserved_hostile),
+                cmocka_unit_test(test_reserved_good),
+                cmocka_unit_test(test_interface_hostile),
+                cmocka_unit_test(test_interface_good),
+                cmocka_unit_test(test_controllers_builtin),
+                cmocka_unit_test(test_controllers_proc),
                 cmocka_unit_test(test_parents),
                 cmocka_unit_test(test_owner),
         };
