@@ -250,7 +250,7 @@ static int drop_foreign(const struct policy_input *in, const struct owner *o, st
         char uidstr[16] = "";
         int r;
 
-        if (!db || out->n == from)
+        if ((!db && !in->accounts) || out->n == from)
                 return 0;
         if (o->has_uid)
                 snprintf(uidstr, sizeof(uidstr), "%u", o->uid);
@@ -262,8 +262,15 @@ static int drop_foreign(const struct policy_input *in, const struct owner *o, st
                 idset_init(&s);
                 if ((r = idset_append(&s, dyn.g[i].r.start, dyn.g[i].r.count)) < 0)
                         return r;
-                if (colon_db_each_overlap(db, dyn.g[i].r.start, dyn.g[i].r.count, cut_foreign, &f) && f.err < 0)
+                if (db && colon_db_each_overlap(db, dyn.g[i].r.start, dyn.g[i].r.count, cut_foreign, &f) && f.err < 0)
                         return f.err;
+                /* A pool block on a host must not hand out a real account's
+                 * ID either (becoming UID 1000 in a namespace is being alice
+                 * on every file system it can see). */
+                if (dyn.g[i].src == SRC_POOL && in->accounts)
+                        for (size_t j = 0; j < in->accounts->n; j++)
+                                if ((r = idset_subtract(&s, in->accounts->e[j].id, 1)) < 0)
+                                        return r;
                 for (size_t j = 0; j < s.n; j++)
                         if ((r = add(out, s.r[j].start, s.r[j].count, dyn.g[i].src, dyn.g[i].line)) < 0)
                                 return r;

@@ -653,8 +653,7 @@ int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned fla
         si->passwd = sys_db_get(DB_PASSWD, fresh);
         si->in.id_known = input_id_known;
         si->in.caller_known = si->in.caller_uid == 0 || sys_id_known(KIND_UID, si->in.caller_uid, fresh);
-        if (si->cfg.userns_no_accounts)
-                si->in.accounts = kind == KIND_GID ? (si->group = sys_db_get(DB_GROUP, fresh)) : si->passwd;
+        si->in.accounts = kind == KIND_GID ? (si->group = sys_db_get(DB_GROUP, fresh)) : si->passwd;
         if (flags & SYS_MAP) {
                 r = sys_userns(kind, &si->in.in_userns, &si->map, fresh);
                 si->in.map = (r == 0 && si->in.in_userns) ? &si->map : NULL;

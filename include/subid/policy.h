@@ -32,8 +32,9 @@ struct policy_input {
          * GID (KIND_GID)?  Such an ID is never synthesized, never covered.
          * NULL: nobody does (unit tests). */
         bool (*id_known)(const struct policy_input *in, enum subid_kind k, uint32_t id);
-        /* `subids userns no-accounts`: the account database of the kind
-         * (/etc/passwd or /etc/group); its IDs are not granted. */
+        /* The account database of the kind (/etc/passwd or /etc/group): its
+         * IDs are never in a pool grant, nor in a userns grant under
+         * `subids userns no-accounts`.  NULL: none. */
         const struct colon_db *accounts;
         bool in_userns;                 /* caller is not in the initial user namespace */
         const struct idmap *map;        /* caller namespace's map for kind; NULL: unknown */

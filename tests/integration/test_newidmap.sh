@@ -688,10 +688,10 @@ containers:700000:65536
 	# Ranges that contain UIDs of real users.  What is asserted is
 	# nss_subid.conf(5): /etc/subuid lines of an owner that is not covered
 	# are granted exactly as written (as shadow's files backend does), even
-	# if they contain another user's or the owner's own UID; the pool is the
-	# administrator's choice and is granted even if /etc/passwd users fall
-	# inside it (subidctl check does not flag that); only a pool containing
-	# the caller's own UID is withheld from that caller (podman rejects it).
+	# if they contain another user's or the owner's own UID; a pool block
+	# never grants an /etc/passwd user's UID nor another owner's /etc/subuid
+	# IDs; a pool containing the caller's own UID is withheld from that
+	# caller (podman rejects it).
 	echo "# ranges colliding with real users (policy of nss_subid.conf(5), see the comment)"
 	L=$(new_layer collide-subuid)
 	write_file "$L/subuid" 644 "alice:990:20
@@ -707,7 +707,10 @@ containers:700000:65536
 subids pool 1000 65536
 "
 	use_etc "$L"
-	ucase "pool 1000-66535 contains alice (1000) and containers (1001): granted" 0 "1 1000 2" "" @PID@ 1 1000 2
+	# Reversed: a pool block never hands out a real account's UID.
+	ucase "pool 1000-66535 contains alice (1000) and containers (1001): refused" 2 "" \
+		"$(re_policy 1 '1 1000 2' 1000)" @PID@ 1 1000 2
+	ucase "pool 1000-66535: the IDs after the accounts are still granted" 0 "1 1002 10" "" @PID@ 1 1002 10
 	L=$(new_layer pool-self)
 	write_file "$L/nss_subid.conf" 644 "users self
 subids pool 1000500000 100000

@@ -798,9 +798,12 @@ static void test_files_win(void **state)
         expect_no_uid(65534);
         expect_no_gid(1001);
 
-        /* Subordinate IDs: a pool UID that is a real user's UID ... */
+        /* Subordinate IDs: a pool UID that is a real user's UID is not in
+         * the pool at all (never granted, never named); the names after it
+         * count the granted IDs, as podman maps them ... */
         expect_no_uid(SLOT(2) + 5); /* poolreal */
-        expect_no_pwnam("u1000000002-5");
+        struct pw_exp s5 = { "u1000000002-5", SLOT(2) + 6, 65534, SUB_GECOS, SUB_HOME, SUB_SHELL };
+        expect_user(&s5);
         struct pw_exp s = { "u1000000002-4", SLOT(2) + 4, SLOT(2) + 4, SUB_GECOS, SUB_HOME, SUB_SHELL };
         expect_user(&s);
         /* ... a subordinate name that is a real user's name ... */
@@ -808,11 +811,12 @@ static void test_files_win(void **state)
         expect_no_pwnam("u1000000003-7");
         /* ... and the same for groups. */
         expect_no_gid(SLOT(2) + 6); /* poolgroup */
-        expect_no_grnam("u1000000002-6");
+        expect_group("u1000000002-6", SLOT(2) + 7);
         expect_no_gid(SLOT(3) + 8); /* group u1000000003-8 */
         expect_no_grnam("u1000000003-8");
-        /* The subordinate user whose group does not exist gets the overflow GID. */
-        struct pw_exp s6 = { "u1000000002-6", SLOT(2) + 6, 65534, SUB_GECOS, SUB_HOME, SUB_SHELL };
+        /* The subordinate user whose group does not exist gets the overflow
+         * GID (s5 above); one whose group of the same name exists gets it. */
+        struct pw_exp s6 = { "u1000000002-6", SLOT(2) + 7, SLOT(2) + 7, SUB_GECOS, SUB_HOME, SUB_SHELL };
         expect_user(&s6);
         struct pw_exp s8 = { "u1000000003-8", SLOT(3) + 8, 65534, SUB_GECOS, SUB_HOME, SUB_SHELL };
         expect_user(&s8);
@@ -1374,8 +1378,10 @@ static void *stress_thread(void *p)
                 {
                         uint32_t slot = u - 1000000000u, off = (uint32_t)(mt_rand(&rs) % 65536);
                         char want[64];
-                        if (slot == 2 && off == 5)
-                                off = 4; /* poolreal is in the fixture passwd */
+                        if (slot == 2) { /* poolreal (and poolgroup) are cut out of slot 2: names shift there */
+                                slot = 4;
+                                u = 1000000004u;
+                        }
                         if (slot == 3 && off == 7)
                                 off = 6; /* so is the name u1000000003-7 */
                         id = POOL_BASE + slot * POOL_COUNT + off;
@@ -1393,8 +1399,10 @@ static void *stress_thread(void *p)
                 {
                         uint32_t slot = u - 1000000000u, off = (uint32_t)(mt_rand(&rs) % 65536);
                         char want[64];
-                        if (slot == 2 && off == 6)
-                                off = 5;
+                        if (slot == 2) { /* poolgroup is cut out of slot 2 */
+                                slot = 4;
+                                u = 1000000004u;
+                        }
                         if (slot == 3 && off == 8)
                                 off = 9;
                         id = POOL_BASE + slot * POOL_COUNT + off;
