@@ -161,35 +161,34 @@ subids pool 2000000 10000
 "
 	use_etc "$L"
 	expect_match "subidctl check /etc/nss_subid.conf: valid" 0 out '' "$SUBIDCTL" check
-	expect_eq "root: getent passwd 1000590005 (explicit range)" \
-		"u1000590005:x:1000590005:0:nss_subid synthesized user:/tmp:/bin/sh" getent passwd 1000590005
+	expect_eq "root: getent passwd 1000000005 (explicit range)" \
+		"u1000000005:x:1000000005:1000000005:nss_subid synthesized user:/tmp:/bin/sh" getent passwd 1000000005
 	expect_eq "root: getsubids UID of another user: slot 5 (2000000 + 5*10000)" \
-		"0: 1000590005 2050000 10000" getsubids 1000590005
-	expect_eq "root: getsubids -g NAME of another user" "0: u1000590005 2050000 10000" getsubids -g u1000590005
+		"0: 1000000005 2050000 10000" getsubids 1000000005
+	expect_eq "root: getsubids -g NAME of another user" "0: u1000000005 2050000 10000" getsubids -g u1000000005
 	expect_eq "the user itself: slot 0" "0: u$U 2000000 10000" as_user getsubids "u$U"
 	expect_eq "root: subordinate name in another user's block" \
-		"u1000590005-3:x:2050003:2050003:nss_subid subordinate ID:/:/usr/sbin/nologin" getent passwd 2050003
+		"u1000000005-3:x:2050003:2050003:nss_subid subordinate ID:/:/usr/sbin/nologin" getent passwd 2050003
 	expect_fail "outside the range, self no longer applies: 1000600000 as itself" 2 \
 		as_id 1000600000 0 getent passwd 1000600000
 	expect_fail "outside the range: no subordinate IDs" nonzero as_id 1000600000 0 getsubids 1000600000
 	expect_fail "root: the old default pool is gone (getent passwd 100021)" 2 getent passwd 100021
 	expect_match "root: subidctl explain grants the block" 0 out '^granted' \
-		"$SUBIDCTL" explain 1000590005 2050000 10000
+		"$SUBIDCTL" explain 1000000005 2050000 10000
 	expect_match "root: subidctl explain denies one more" 1 out '^denied' \
-		"$SUBIDCTL" explain 1000590005 2050000 10001
+		"$SUBIDCTL" explain 1000000005 2050000 10001
 
 	echo "# the entry directives"
 	L=$(new_layer fields)
 	write_file "$L/nss_subid.conf" 644 "users self
 name ocp_%u
-gid 1000
 gecos OpenShift pod user
 home /home/pod
 shell /bin/bash
 subids pool 100000 65536
 "
 	use_etc "$L"
-	expect_eq "name/gid/gecos/home/shell directives" \
+	expect_eq "name/gecos/home/shell directives; primary GID = the caller's own" \
 		"ocp_$U:x:$U:1000:OpenShift pod user:/home/pod:/bin/bash" as_id "$U" 1000 getent passwd "$U"
 	expect_eq "custom name round trip" "ocp_$U:x:$U:1000:OpenShift pod user:/home/pod:/bin/bash" \
 		as_id "$U" 1000 getent passwd "ocp_$U"
@@ -205,7 +204,7 @@ subids files
 	expect_fail "UID 1000 in the range but in /etc/passwd: no u1000" 2 getent passwd u1000
 	expect_eq "GID 1000 in /etc/group: files entry" "alice:x:1000:" getent group 1000
 	expect_eq "UID 999 in the range, in no file: synthesized" \
-		"u999:x:999:0:nss_subid synthesized user:/tmp:/bin/sh" getent passwd 999
+		"u999:x:999:999:nss_subid synthesized user:/tmp:/bin/sh" getent passwd 999
 }
 
 checks_unsafe() {
@@ -238,12 +237,12 @@ subids pool 100000 65536
 
 	L=$(new_layer invalid)
 	write_file "$L/nss_subid.conf" 644 "users self
-gid 0
+name u%u
 subids pool 100000 65536
 gid 0
 "
 	use_etc "$L"
-	expect_fail "invalid config (duplicate gid): nothing synthesized" 2 as_user getent passwd "$U"
+	expect_fail "invalid config (gid: removed, it gave newgrp group 0): nothing synthesized" 2 as_user getent passwd "$U"
 	expect_fail "invalid config: nothing granted" nonzero as_user getsubids "u$U"
 	expect_match "invalid config: subidctl check says /etc/nss_subid.conf:4:, exit 1" 1 err \
 		"^/etc/nss_subid\\.conf:4: .*gid" as_user "$SUBIDCTL" check
@@ -261,7 +260,6 @@ checks_subidctl_check() {
 users 1000000000-1000000999
 users self
 name u%u
-gid 0
 subids files
 subids pool 2000000000 65536
 "
@@ -276,9 +274,12 @@ subids pool 2000000000 65536
 		expect_match "check bad file ($name): exit 1, stderr $f:$line: ..." 1 err \
 			"^$f:$line: ." "$SUBIDCTL" check "$f"
 	}
-	bad duplicate-gid 4 "users self
-gid 0
+	bad duplicate-shell 4 "users self
 shell /bin/sh
+name u%u
+shell /bin/sh
+"
+	bad gid-fixed 2 "users self
 gid 0
 "
 	bad overlapping-users 3 "subids files
@@ -288,7 +289,7 @@ users 1500-2500
 	bad unknown-keyword 2 "users self
 user 1000-2000
 "
-	bad leading-zero 1 "gid 01
+	bad leading-zero 1 "cgroup-depth 01
 "
 	bad extra-argument 1 "users self 1000
 "

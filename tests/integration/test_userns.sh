@@ -278,9 +278,12 @@ subids files
 	chown_ns_root "$L"
 	use_etc "$L"
 	expect_eq "getent passwd 1000 (users 1000-1999)" "$ENTRY" in_ns 1000 0 getent passwd 1000
-	expect_eq "covered whoever asks: root of the namespace" "$ENTRY" in_ns 0 0 getent passwd 1000
-	expect_eq "getsubids u1000 as 1000: the map minus 0 and 1000" $'0: u1000 1 999\n1: u1000 1001 64535' \
-		in_ns 1000 0 getsubids u1000
+	# root looks u1000 up: its private group 1000, not the caller's GID 0
+	expect_eq "covered whoever asks: root of the namespace (private group)" "${ENTRY/:1000:0:/:1000:1000:}" \
+		in_ns 0 0 getent passwd 1000
+	# u1001's /etc/subuid line (5000-5099) is never part of u1000's userns grant
+	expect_eq "getsubids u1000 as 1000: the map minus 0, 1000 and u1001's line" \
+		$'0: u1000 1 999\n1: u1000 1001 3999\n2: u1000 5100 60436' in_ns 1000 0 getsubids u1000
 	expect_fail "getsubids u1000 asked by 1500: the map is not u1000's" nonzero in_ns 1500 0 getsubids u1000
 	expect_eq "/etc/subuid owned by root of the namespace: u1001 gets its line" "0: u1001 5000 100" \
 		in_ns 0 0 getsubids u1001
