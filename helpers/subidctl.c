@@ -81,6 +81,31 @@ static void warn_bad_lines(const char *path, const struct colon_db *db)
                         db->first_bad_line, db->n_bad, db->n_bad == 1 ? "" : "s");
 }
 
+struct pool_clash {
+        const char *cfgpath;
+        bool builtin;
+        const char *file;
+        const struct subid_config *cfg;
+        struct idrange pool;
+        unsigned clashes;
+};
+
+static int report_pool_clash(const struct colon_entry *e, void *ctx)
+{
+        struct pool_clash *pc = ctx;
+        char where[CONFIG_MAX_PATH + 32];
+        if (pc->builtin)
+                snprintf(where, sizeof(where), "%s (absent: built-in 'subids pool %u %u')", pc->cfgpath,
+                         pc->cfg->pool_base, pc->cfg->pool_count);
+        else
+                snprintf(where, sizeof(where), "%s:%u", pc->cfgpath, pc->cfg->pool_line);
+        fprintf(stderr, "%s: subids pool %llu-%llu overlaps %s:%u (%s:%u:%u): another owner's IDs\n", where,
+                (unsigned long long)pc->pool.start, (unsigned long long)(idrange_end(&pc->pool) - 1), pc->file,
+                e->line, str_printable(e->owner, (char[40]){ 0 }, 32), e->id, e->count);
+        pc->clashes++;
+        return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
         const char *path = argc > 0 ? argv[0] : NSS_SUBID_CONF;
@@ -93,13 +118,12 @@ static int cmd_check(int argc, char **argv)
                 return EXIT_USAGE;
         }
         r = sys_load_config(path, &cfg, &err);
-        if (r == -ENOENT) {
-                if (argc == 0)
-                        return EXIT_OK; /* the built-in defaults apply */
+        if (r == -ENOENT && argc > 0) {
                 fprintf(stderr, "%s: %s\n", path, strerror(ENOENT));
                 return EXIT_NO;
         }
-        rc = config_status_msg(path, r, &err);
+        /* Missing /etc/nss_subid.conf: the built-in defaults are checked. */
+        rc = r == -ENOENT ? EXIT_OK : config_status_msg(path, r, &err);
         if (rc != EXIT_OK)
                 return rc;
         if (config_validate_for_caller(&cfg, (uint32_t)getuid(), &err) < 0 ||
@@ -109,10 +133,18 @@ static int cmd_check(int argc, char **argv)
         }
         for (int k = 0; k < 2; k++) {
                 const struct colon_db *db = sys_db_get(k ? DB_SUBGID : DB_SUBUID, true);
-                warn_bad_lines(k ? SUBGID_FILE : SUBUID_FILE, db);
+                struct pool_clash pc = { path, r == -ENOENT, k ? SUBGID_FILE : SUBUID_FILE, &cfg, { 0, 0 }, 0 };
+                warn_bad_lines(pc.file, db);
+                /* The policy never grants such IDs from the pool (they are cut
+                 * out at decision time); a pool laid over them is still a
+                 * configuration error to fix. */
+                if (db && policy_pool_extent(&cfg, &pc.pool))
+                        colon_db_each_overlap(db, pc.pool.start, pc.pool.count, report_pool_clash, &pc);
                 sys_db_put(db);
+                if (pc.clashes)
+                        rc = EXIT_NO;
         }
-        return EXIT_OK;
+        return rc;
 }
 
 static int load(struct sys_input *si, enum subid_kind kind, const char *cfgpath)

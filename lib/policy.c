@@ -114,6 +114,23 @@ static bool pool_block(const struct subid_config *cfg, uint64_t slot, struct idr
         return true;
 }
 
+bool policy_pool_extent(const struct subid_config *cfg, struct idrange *out)
+{
+        uint64_t slots = users_slots(cfg) + (cfg->users_self ? SELF_UID_BLOCKS : 0), end;
+        if (!cfg->src_pool || slots == 0)
+                return false;
+        if (__builtin_mul_overflow(slots, (uint64_t)cfg->pool_count, &end) || end > ID_LIMIT - cfg->pool_base)
+                end = ID_LIMIT;
+        else
+                end += cfg->pool_base;
+        /* `self` blocks stop short of OpenShift's UIDs (see pool_block) */
+        if (cfg->users_self && cfg->pool_base < SELF_UID_FIRST && end > SELF_UID_FIRST)
+                end = SELF_UID_FIRST;
+        out->start = cfg->pool_base;
+        out->count = end - cfg->pool_base;
+        return true;
+}
+
 uint32_t policy_primary_gid(const struct policy_input *in, uint32_t uid)
 {
         if (uid == in->caller_uid)

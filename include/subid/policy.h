@@ -83,6 +83,10 @@ bool policy_is_user(const struct policy_input *in, uint32_t uid, uint64_t *slot)
  * GID 65534 when another NSS source knows that GID.
  */
 #define OVERFLOW_GID 65534u
+
+/* The IDs `subids pool` may hand out under cfg (every `users` slot and
+ * every `self` slot), for `subidctl check`.  false: no pool. */
+bool policy_pool_extent(const struct subid_config *cfg, struct idrange *out);
 uint32_t policy_primary_gid(const struct policy_input *in, uint32_t uid);
 
 /*

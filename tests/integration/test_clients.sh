@@ -372,12 +372,54 @@ subids files
 	expect_fail "group-writable /etc/subuid: no subordinate name either" 2 getent passwd 300022
 }
 
+# Issue 10's reproducers (they pass only with the fixes): a host where
+# useradd gave alice the first subordinate range, callers that /etc/passwd
+# does not know, shadow's own setuid newuidmap/newgidmap/sg/newgrp.
+checks_security() {
+	local L
+	echo "# security: alice:100000:65536 on the host, no nss_subid.conf"
+	L=$(new_layer alice-host)
+	write_file "$L/subuid" 644 "alice:100000:65536
+"
+	write_file "$L/subgid" 644 "alice:100000:65536
+"
+	use_etc "$L"
+	expect_eq "alice keeps exactly her line (shadow's files answer)" "0: alice 100000 65536" getsubids alice
+	expect_fail "the pool block 0 is alice's: getsubids u$U grants nothing" nonzero as_user getsubids "u$U"
+	expect_fail "61200 (DynamicUser-like, gid 0): no pool block at all" nonzero as_id 61200 0 getsubids u61200
+	if start_holder; then
+		expect_fail "shadow's newuidmap refuses alice's range to u$U" nonzero \
+			as_user newuidmap "$HOLDER" 0 "$U" 1 1 100000 65536
+		expect_fail "shadow's newgidmap refuses alice's range to u$U" nonzero \
+			as_user newgidmap "$HOLDER" 0 0 1 1 100000 65536
+		expect_eq "refused: uid_map still empty" "" map_of "$HOLDER" uid_map
+	else
+		fail "start a user namespace as the user" "unshare --user did not create a namespace"
+	fi
+	stop_holder
+	expect_match "subidctl check names the pool and alice's line" 1 err \
+		"subids pool 100000-.* overlaps /etc/subuid:1 \\(alice:100000:65536\\)" "$SUBIDCTL" check
+	expect_match "subidctl explain denies alice's range" 1 out '^denied' \
+		as_user "$SUBIDCTL" explain "u$U" 100000 65536
+
+	echo "# security: group root through the synthesized primary GID (shadow's sg and newgrp)"
+	use_etc
+	expect_eq "61200 with gid 61200: its entry carries its own GID" \
+		"u61200:x:61200:61200:nss_subid synthesized user:/tmp:/bin/sh" as_id 61200 61200 getent passwd 61200
+	expect_fail "sg root as 61200:61200 (no password): refused" nonzero \
+		as_id 61200 61200 sg root -c 'cat /etc/shadow'
+	run as_id 61200 61200 sh -c 'echo | newgrp root 2>&1; id -g'
+	expect_true "newgrp root as 61200:61200 does not give gid 0" [ "${OUT##*$'\n'}" = 61200 ]
+	expect_eq "a pod (gid 0) keeps gid 0 in its own entry" "$ENTRY" as_user getent passwd "$U"
+}
+
 all_checks() {
 	checks_defaults
 	checks_explicit
 	checks_unsafe
 	checks_subidctl_check
 	checks_subuid_files
+	checks_security
 }
 
 run_tests all_checks
