@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Run every libFuzzer harness for SECONDS (default 60) from its seed corpus
-# (a scratch copy: what the run finds is not added to the tree).
+# (a scratch copy: what the run finds is not added to the tree), one target
+# at a time, one process each.
 # Build first:  ./configure CC=clang --enable-fuzzing && make
-#   bash tests/fuzz/run.sh [SECONDS] [BUILDDIR] [TARGET...]
+#   bash tests/fuzz/run.sh [SECONDS|runs=N] [BUILDDIR] [TARGET...]
+# runs=N: N executions per target instead of a time limit (a campaign).
 # One line per target: "PASS: fuzz_T: N runs in S s" or "FAIL: fuzz_T: ..."
 # with the crashing input kept under $TMPDIR.  Exit 1 if any target failed.
 set -euo pipefail
-secs=${1:-60}
+limit=${1:-60}
+case $limit in
+runs=*) limit_opt=-runs=${limit#runs=} ;;
+*) limit_opt=-max_total_time=$limit ;;
+esac
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 builddir=${2:-$top}
 shift $(($# > 2 ? 2 : $#))
@@ -24,9 +30,11 @@ for f in "${targets[@]}"; do
   mkdir "$work/corpus" "$work/artifacts"
   cp "$top"/tests/fuzz/corpus/$f/* "$work/corpus/"
   # -timeout: one input taking 10 s is a hang, reported as a failure.
-  if "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -artifact_prefix="$work/artifacts/" \
+  if "$bin" "$limit_opt" -max_len=4096 -timeout=10 -artifact_prefix="$work/artifacts/" \
       "$work/corpus" >"$work/log" 2>&1; then
-    echo "PASS: fuzz_$f: $(grep -E '^Done [0-9]+ runs' "$work/log" | tail -1 | sed 's/^Done //')"
+    done_line=$(grep -E '^Done [0-9]+ runs' "$work/log" | tail -1 | sed 's/^Done //')
+    stats=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$work/log" | tail -1 | grep -oE '(cov|ft|exec/s): [0-9]+' | paste -sd' ' -)
+    echo "PASS: fuzz_$f: $done_line${stats:+ ($stats)}"
     rm -rf "$work"
   else
     echo "FAIL: fuzz_$f: $(grep -E 'ERROR|SUMMARY|deadly|Test unit written' "$work/log" | head -3 | paste -sd' ' -)"
