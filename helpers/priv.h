@@ -55,7 +55,7 @@ void priv_caps_lower(const char *prog, int fail_code, const cap_value_t *v, int 
 
 /* "PROG: message" and a newline on stderr: the one line a helper prints
  * before it exits with an error. */
-void priv_vmessage(const char *prog, const char *fmt, va_list ap);
+__attribute__((format(printf, 2, 0))) void priv_vmessage(const char *prog, const char *fmt, va_list ap);
 
 /* Is v in the permitted set (was the program given its privilege)? */
 bool priv_permitted(cap_value_t v);
