@@ -31,8 +31,9 @@
  *                verification to find;
  *   stop:dropped SIGSTOP after the verification, so that a test can read
  *                the kernel's view of the helper in /proc/PID/status.
- * STEP is one of dumpable bounding ambient keepcaps setgroups setresgid
- * setresuid keepcaps-off capset nnp lower.
+ * STEP is dumpable (priv_sanitize, and again at the end of priv_drop);
+ * bounding ambient keepcaps setgroups setresgid setresuid keepcaps-off
+ * capset nnp (priv_drop, in that order); raise or lower (priv_caps).
  */
 #ifdef PRIV_TEST_FAULTS
 static char test_fault[64];
