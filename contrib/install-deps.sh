@@ -3,12 +3,16 @@
 # Idempotent: does nothing (not even apt-get update) when all is present.
 set -euo pipefail
 
+# clang and its runtimes (libFuzzer, ThreadSanitizer; only Recommended by
+# clang, hence named) for the fuzz step; libcap2-bin (setcap) and procps
+# (pgrep) for the privilege-drop tests.
 PKGS=(
   build-essential autoconf automake libtool pkg-config git
   libsubid-dev libcap-dev libselinux1-dev libaudit-dev libpam0g-dev libcmocka-dev
   uidmap podman runc fuse-overlayfs busybox-static util-linux valgrind
   pamtester systemd strace libnss-wrapper
   dpkg-dev debhelper fakeroot buildah debootstrap
+  clang libclang-rt-dev libcap2-bin procps
 )
 
 missing=()

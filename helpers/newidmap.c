@@ -85,7 +85,7 @@ static void audit(const struct request *rq, bool granted, const char *reason)
         snprintf(msg, sizeof(msg), "op=%s caller_uid=%u target=%s target_pid=%d extents=%s reason=\"%s\"", PROG,
                  (unsigned)rq->ruid, rq->target_arg ? priv_clean(rq->target_arg) : "?", (int)rq->target_pid,
                  rq->map.n ? ext : "-", reason);
-        priv_audit(rq->audit_fd, msg, granted);
+        priv_audit(PROG, EXIT_SYSTEM, rq->audit_fd, msg, granted);
 }
 
 __attribute__((format(printf, 4, 5), noreturn)) static void deny(const struct request *rq, int code,
@@ -306,11 +306,12 @@ static void write_setgroups_deny(struct request *rq, int dirfd)
         ssize_t n = read_at(dirfd, "setgroups", cur, sizeof(cur));
         if (n > 0 && strncmp(cur, "deny", 4) == 0)
                 return;
-        priv_caps(need, 1, CAP_SET);
+        if (priv_caps(need, 1, CAP_SET) < 0)
+                deny(rq, EXIT_SYSTEM, "capability raise failed", "cannot raise capability: %s", strerror(errno));
         _cleanup_close_ int fd = openat(dirfd, "setgroups", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
         bool ok = fd >= 0 && write(fd, "deny", 4) == 4;
         int e = errno;
-        priv_caps(need, 1, CAP_CLEAR);
+        priv_caps_lower(PROG, EXIT_SYSTEM, need, 1);
         if (!ok)
                 deny(rq, EXIT_SYSTEM, "setgroups write failed", "process %d: cannot write \"deny\" to setgroups: %s",
                      (int)rq->target_pid, strerror(e));
@@ -326,11 +327,14 @@ int main(int argc, char **argv)
         static struct request rq;
         static struct idset granted;
         struct mapreq_error me;
+        struct priv_creds pc;
+        const char *step;
+        char why[160];
         bool have_any;
         int r;
 
         /* 1. sanitize */
-        priv_sanitize(EXIT_SYSTEM);
+        priv_sanitize(PROG, EXIT_SYSTEM);
         rq.ruid = getuid();
         rq.rgid = getgid();
         rq.own_id = NEWIDMAP_GID ? (uint32_t)rq.rgid : (uint32_t)rq.ruid;
@@ -338,9 +342,14 @@ int main(int argc, char **argv)
         /* The audit socket needs no privilege to open; sending needs CAP_AUDIT_WRITE. */
         rq.audit_fd = audit_open();
 
-        /* 2. drop to the caller with only what the write needs */
-        if (priv_drop(rq.ruid, rq.rgid, keep, (int)(sizeof(keep) / sizeof(keep[0]))) < 0)
-                deny(&rq, EXIT_SYSTEM, "privilege drop failed", "cannot drop privileges: %s", strerror(errno));
+        /* 2. drop to the caller with only what the write needs, and prove it */
+        pc = (struct priv_creds){ .uid = rq.ruid, .gid = rq.rgid, .keep = keep,
+                                  .nkeep = (int)(sizeof(keep) / sizeof(keep[0])) };
+        if (priv_drop(&pc, &step) < 0)
+                deny(&rq, EXIT_SYSTEM, "privilege drop failed", "cannot drop privileges: %s: %s", step,
+                     strerror(errno));
+        if (priv_verify_dropped(&pc, why, sizeof(why)) < 0)
+                deny(&rq, EXIT_SYSTEM, "privilege drop not verified", "privileges not dropped: %s", why);
 
         /* 3. parse */
         if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -422,7 +431,7 @@ int main(int argc, char **argv)
                 int e = errno;
                 if (fd >= 0)
                         close(fd);
-                priv_caps(need, n, CAP_CLEAR);
+                priv_caps_lower(PROG, EXIT_SYSTEM, need, n);
                 /* Without its capability (the set-user-ID bit or file
                  * capability ignored: no_new_privs, e.g. a pod with
                  * allowPrivilegeEscalation: false; or nosuid) only the

@@ -56,7 +56,7 @@ static void audit(const struct request *rq, bool ok, const char *reason)
                  PROG, rq->cmd ? rq->cmd : "-", (unsigned)rq->ruid, rq->path_arg ? priv_clean_path(rq->path_arg) : "-",
                  rq->name_arg ? priv_clean_path(rq->name_arg) : "-", (unsigned)rq->cg.owner_uid,
                  rq->cg.owner_gid == UINT32_MAX ? -1 : (int)rq->cg.owner_gid, priv_clean_path(reason));
-        priv_audit(rq->audit_fd, msg, ok);
+        priv_audit(PROG, EXIT_SYSTEM, rq->audit_fd, msg, ok);
 }
 
 __attribute__((format(printf, 4, 5), noreturn)) static void die(const struct request *rq, int code, const char *reason,
@@ -116,15 +116,16 @@ static void grants(const struct request *rq, enum subid_kind k, struct idset *ou
 }
 
 /* Set the filesystem UID/GID, with CAP_SETUID/CAP_SETGID raised only for
- * the two calls.  setfsuid() does not report failure: read it back. */
+ * the two calls.  setfsuid() does not report failure: read it back.  A
+ * failed raise shows there; a failed lowering is fatal at once. */
 static int fs_ids(uid_t u, gid_t g)
 {
         static const cap_value_t ids[] = { CAP_SETUID, CAP_SETGID };
-        priv_caps(ids, 2, CAP_SET);
+        int r = priv_caps(ids, 2, CAP_SET);
         setfsgid(g);
         setfsuid(u);
-        priv_caps(ids, 2, CAP_CLEAR);
-        return (uid_t)setfsuid((uid_t)-1) == u && (gid_t)setfsgid((gid_t)-1) == g ? 0 : -1;
+        priv_caps_lower(PROG, EXIT_SYSTEM, ids, 2);
+        return r == 0 && (uid_t)setfsuid((uid_t)-1) == u && (gid_t)setfsgid((gid_t)-1) == g ? 0 : -1;
 }
 
 /* The option letters of the getopt_long string in main(). */
@@ -156,18 +157,24 @@ int main(int argc, char **argv)
         static struct idset subuids, subgids;
         struct subid_config cfg;
         static struct cg_controllers ctrls;
-        const char *owner_arg = NULL, *group_arg = NULL;
+        struct priv_creds pc;
+        const char *owner_arg = NULL, *group_arg = NULL, *step;
         char why[512], optbuf[8];
         bool denied = false;
         int c, r;
 
-        priv_sanitize(EXIT_SYSTEM);
+        priv_sanitize(PROG, EXIT_SYSTEM);
         rq.ruid = getuid();
         rq.rgid = getgid();
         rq.audit_fd = audit_open();
         rq.cg.owner_gid = UINT32_MAX;
-        if (priv_drop(rq.ruid, rq.rgid, keep, (int)(sizeof(keep) / sizeof(keep[0]))) < 0)
-                die(&rq, EXIT_SYSTEM, "privilege drop failed", "cannot drop privileges: %s", strerror(errno));
+        pc = (struct priv_creds){ .uid = rq.ruid, .gid = rq.rgid, .keep = keep,
+                                  .nkeep = (int)(sizeof(keep) / sizeof(keep[0])) };
+        if (priv_drop(&pc, &step) < 0)
+                die(&rq, EXIT_SYSTEM, "privilege drop failed", "cannot drop privileges: %s: %s", step,
+                    strerror(errno));
+        if (priv_verify_dropped(&pc, why, sizeof(why)) < 0)
+                die(&rq, EXIT_SYSTEM, "privilege drop not verified", "privileges not dropped: %s", why);
 
         opterr = 0; /* our own one-line messages, naming the option */
         while ((c = getopt_long(argc, argv, "+:o:g:nhV", opts, NULL)) != -1) {
@@ -272,7 +279,7 @@ int main(int argc, char **argv)
         if (fs_ids(0, 0) < 0 || priv_caps(need, 2, CAP_SET) < 0)
                 die(&rq, EXIT_SYSTEM, "capability raise failed", "cannot raise capabilities: %s", strerror(errno));
         r = cg_apply(&rq.cg, &denied, why, sizeof(why));
-        priv_caps(need, 2, CAP_CLEAR);
+        priv_caps_lower(PROG, EXIT_SYSTEM, need, 2);
         if (fs_ids(rq.ruid, rq.rgid) < 0)
                 die(&rq, EXIT_SYSTEM, "cannot restore IDs", "cannot restore filesystem IDs");
         if (r < 0)

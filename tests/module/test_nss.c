@@ -1498,6 +1498,110 @@ static void test_threads_config_rewrite(void **state)
         CHECK_DONE();
 }
 
+/*
+ * Enumeration from many threads at once, as a caller the module covers (the
+ * default `users self`): the module keeps one position per database under a
+ * mutex (glibc serializes its own callers, but nothing stops a direct
+ * caller), and lookups run meanwhile.  Every answer is the caller's own
+ * entry or the end; the ThreadSanitizer build (tests/run.sh) runs this too.
+ */
+#define ENUM_THREADS 32
+#define ENUM_ROUNDS 400
+
+struct enum_arg {
+        unsigned idx;
+        uint64_t seed;
+        unsigned long entries;
+};
+
+static void *enum_thread(void *p)
+{
+        struct enum_arg *a = p;
+        uint64_t rs = a->seed;
+        char buf[BUFSZ];
+        struct passwd pw;
+        struct group gr;
+        int err;
+        enum nss_status st;
+
+        for (unsigned i = 0; i < ENUM_ROUNDS; i++) {
+                unsigned op = (unsigned)(mt_rand(&rs) % 7);
+                errno = ERRNO_CANARY + (int)a->idx;
+                err = -1;
+                switch (op) {
+                case 0:
+                        CHECK(N.setpwent(0) == NSS_STATUS_SUCCESS, "thread %u: setpwent", a->idx);
+                        break;
+                case 1:
+                        CHECK(N.endpwent() == NSS_STATUS_SUCCESS, "thread %u: endpwent", a->idx);
+                        break;
+                case 2:
+                        st = N.getpwent_r(&pw, buf, sizeof(buf), &err);
+                        CHECK((st == NSS_STATUS_NOTFOUND && err == ENOENT) ||
+                                      (st == NSS_STATUS_SUCCESS && pw_in_buf(&pw, buf, sizeof(buf)) &&
+                                       pw.pw_uid == OCP_UID && strcmp(pw.pw_name, "u1000590000") == 0),
+                              "thread %u: getpwent_r: status %d errno %d", a->idx, st, err);
+                        a->entries += st == NSS_STATUS_SUCCESS;
+                        break;
+                case 3:
+                        CHECK(N.setgrent(0) == NSS_STATUS_SUCCESS && N.endgrent() == NSS_STATUS_SUCCESS,
+                              "thread %u: setgrent/endgrent", a->idx);
+                        break;
+                case 4:
+                        st = N.getgrent_r(&gr, buf, sizeof(buf), &err);
+                        CHECK((st == NSS_STATUS_NOTFOUND && err == ENOENT) ||
+                                      (st == NSS_STATUS_SUCCESS && gr_in_buf(&gr, buf, sizeof(buf)) &&
+                                       gr.gr_gid == OCP_UID && strcmp(gr.gr_name, "u1000590000") == 0),
+                              "thread %u: getgrent_r: status %d errno %d", a->idx, st, err);
+                        a->entries += st == NSS_STATUS_SUCCESS;
+                        break;
+                case 5: /* ERANGE keeps the position */
+                        st = N.getpwent_r(&pw, buf, 5, &err);
+                        CHECK((st == NSS_STATUS_NOTFOUND && err == ENOENT) ||
+                                      (st == NSS_STATUS_TRYAGAIN && err == ERANGE),
+                              "thread %u: getpwent_r in 5 bytes: status %d errno %d", a->idx, st, err);
+                        break;
+                default:
+                        st = N.getpwuid_r(OCP_UID, &pw, buf, sizeof(buf), &err);
+                        CHECK(st == NSS_STATUS_SUCCESS && pw_in_buf(&pw, buf, sizeof(buf)) &&
+                                      strcmp(pw.pw_name, "u1000590000") == 0,
+                              "thread %u: getpwuid_r(own): status %d errno %d", a->idx, st, err);
+                        break;
+                }
+                CHECK(errno == ERRNO_CANARY + (int)a->idx, "thread %u op %u: errno %d", a->idx, op, errno);
+        }
+        return NULL;
+}
+
+static void child_enum_threads(void *arg)
+{
+        (void)arg;
+        pthread_t th[ENUM_THREADS];
+        struct enum_arg args[ENUM_THREADS];
+        unsigned long entries = 0;
+
+        for (unsigned i = 0; i < ENUM_THREADS; i++) {
+                args[i] = (struct enum_arg){ .idx = i, .seed = 0xD1B54A32D192ED03ull * (i + 1) };
+                CHECK(pthread_create(&th[i], NULL, enum_thread, &args[i]) == 0, "pthread_create");
+        }
+        for (unsigned i = 0; i < ENUM_THREADS; i++) {
+                CHECK(pthread_join(th[i], NULL) == 0, "pthread_join");
+                entries += args[i].entries;
+        }
+        fprintf(stderr, "    %u threads, %u operations each; entries returned: %lu\n", ENUM_THREADS, ENUM_ROUNDS,
+                entries);
+        CHECK(entries > 0, "no thread ever saw the caller's own entry");
+        /* Alone again: exactly one entry after a reset. */
+        enum_expect("UID 1000590000 after the threads", "u1000590000", OCP_UID);
+}
+
+static void test_threads_enumeration(void **state)
+{
+        (void)state;
+        mt_run_as(OCP_UID, 0, child_enum_threads, NULL);
+        CHECK_DONE();
+}
+
 /* --------------------------------------------------------------------- main */
 
 static int group_setup(void **state)
@@ -1544,6 +1648,7 @@ int main(void)
                 cmocka_unit_test_setup(test_subid_files_unusable, reset),
                 cmocka_unit_test_setup(test_threads, reset),
                 cmocka_unit_test_setup(test_threads_config_rewrite, reset),
+                cmocka_unit_test_setup(test_threads_enumeration, reset),
         };
         int rc;
 
