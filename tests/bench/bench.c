@@ -5,7 +5,7 @@
  * Run as root: every scenario runs in a forked child that unshares its
  * mount namespace, overlays a scenario /etc (nsswitch.conf, subuid) and the
  * built modules onto the real ones (never modifying them), drops to the
- * arbitrary UID 1000590000 gid 0 and times lookups.  Scenarios run
+ * arbitrary UID 1000000000 gid 0 and times lookups.  Scenarios run
  * interleaved for several rounds in one invocation and the best round
  * median is reported, so the ratios compare like with like on a noisy box.
  *
@@ -32,8 +32,8 @@
 
 #include <shadow/subid.h>
 
-#define USER_UID 1000590000u
-#define USER_NAME "u1000590000"
+#define USER_UID 1000000000u
+#define USER_NAME "u1000000000"
 #define MISS_UID 123456789u
 #define ROUNDS 5
 #define BATCHES 9
@@ -255,7 +255,7 @@ static double map_setup(const char *uidmap, const char *gidmap)
                         pid_t h = fork();
                         if (h == 0) {
                                 execl(k ? gidmap : uidmap, k ? "newgidmap" : "newuidmap", pid, "0",
-                                      k ? "0" : "1000590000", "1", "1", "100000", "65536", (char *)NULL);
+                                      k ? "0" : "1000000000", "1", "1", "100000", "65536", (char *)NULL);
                                 _exit(127);
                         }
                         int st;

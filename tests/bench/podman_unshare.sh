@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Benchmark (prints, asserts nothing): `podman unshare true` as the arbitrary
-# user 1000590000:0, started cold (a fresh HOME and XDG_RUNTIME_DIR every
+# user 1000000000:0, started cold (a fresh HOME and XDG_RUNTIME_DIR every
 # time, so podman sets up its user namespace and runs newuidmap/newgidmap),
 # in two setups that give the same mapping:
 #
@@ -21,7 +21,7 @@
 set -euo pipefail
 stage=${1:?usage: podman_unshare.sh STAGE [ROUNDS]}
 rounds=${2:-15}
-U=1000590000
+U=1000000000
 [ "$(id -u)" = 0 ] || { echo "podman_unshare.sh: run as root" >&2; exit 1; }
 command -v podman >/dev/null || { echo "podman_unshare.sh: podman is not installed" >&2; exit 1; }
 nss=$(find "$stage" -name libnss_subid.so.2 -print -quit)
