@@ -34,7 +34,8 @@ require_cmds pamtester getent setpriv unshare mount umount mountpoint stat find 
 [ -r /usr/include/security/pam_appl.h ] || skip "needs the libpam headers (libpam0g-dev) for pam_session.c"
 
 U=$USER_UID
-ENTRY="u$U:x:$U:0:nss_subid synthesized user:/tmp:/bin/sh"
+# root looks the user up (the users range): its private group, never a fixed GID
+ENTRY="u$U:x:$U:$U:nss_subid synthesized user:/tmp:/bin/sh"
 SVC=nss_subid_pam_it
 CONF_USERS="users 1000000000-1000000099
 "
@@ -244,7 +245,7 @@ checks_session() {
 	configure "debug runtime_dir=$RTB"
 	reset_rt
 	pt_ok "open_session as u$U succeeds" "u$U" open_session
-	expect_what "open_session created $RTB/$U: 0700, owned by $U:0" "directory $U:0 700" "$RTB/$U"
+	expect_what "open_session created $RTB/$U: 0700, owned by $U:$U" "directory $U:$U 700" "$RTB/$U"
 	expect_what "the state directory .pam_subid is root's, 0700" "directory 0:0 700" "$RTB/.pam_subid"
 	expect_what "the count file is root's, 0600" "regular file 0:0 600" "$RTB/.pam_subid/$U"
 	expect_eq "a session that did not close keeps its count (1)" 1 count
@@ -255,7 +256,7 @@ checks_session() {
 	expect_eq "... and its count is 1 again" 1 count
 	pt_ok "close_session on a handle that opened nothing succeeds (ignored)" "u$U" close_session
 	expect_eq "... and counts nothing down" 1 count
-	expect_what "... and removes nothing" "directory $U:0 700" "$RTB/$U"
+	expect_what "... and removes nothing" "directory $U:$U 700" "$RTB/$U"
 	pt_ok "a third session that does not close" "u$U" open_session
 	expect_eq "... counts up to 2" 2 count
 
@@ -285,12 +286,12 @@ close 0" ps_ "u$U"
 	reset_rt
 	mkdir -m 700 "$RTB/$U"
 	echo mine >"$RTB/$U/file"
-	chown -R "$U:0" "$RTB/$U"
+	chown -R "$U:$U" "$RTB/$U"
 	expect_eq "open and close succeed, XDG_RUNTIME_DIR set" \
 		"open 0
 XDG_RUNTIME_DIR=$RTB/$U
 close 0" ps_ "u$U"
-	expect_what "the directory is left alone by close" "directory $U:0 700" "$RTB/$U"
+	expect_what "the directory is left alone by close" "directory $U:$U 700" "$RTB/$U"
 	expect_eq "... with its contents" mine cat "$RTB/$U/file"
 	expect_eq "... and was never counted" absent count
 	pt_ok "pamtester open_session close_session succeeds" "u$U" open_session close_session
@@ -303,10 +304,10 @@ close 0" ps_ "u$U"
 XDG_RUNTIME_DIR=/run/user/$U
 close 0" ps_ "u$U"
 	pt_ok "open_session without options" "u$U" open_session
-	expect_what "/run/user/$U: 0700, owned by $U:0" "directory $U:0 700" "/run/user/$U"
+	expect_what "/run/user/$U: 0700, owned by $U:$U" "directory $U:$U 700" "/run/user/$U"
 	expect_eq "/run/user/.pam_subid/$U counts 1" 1 cat "/run/user/.pam_subid/$U"
 	pt_ok "another session opens and closes" "u$U" open_session close_session
-	expect_what "/run/user/$U stays" "directory $U:0 700" "/run/user/$U"
+	expect_what "/run/user/$U stays" "directory $U:$U 700" "/run/user/$U"
 	find /run/user -mindepth 1 -delete
 	pt_ok "open_session close_session" "u$U" open_session close_session
 	expect_eq "nothing is left in /run/user but the state directory" ".pam_subid d 0:0 700 " tree /run/user
@@ -334,7 +335,7 @@ checks_overlap() {
 	release a
 	expect_true "first session closes (close 0)" closed_ok
 	expect_eq "count 1 after the first close" 1 count
-	expect_what "the directory stays while the second session is open" "directory $U:0 700" "$RTB/$U"
+	expect_what "the directory stays while the second session is open" "directory $U:$U 700" "$RTB/$U"
 	release b
 	expect_true "second session closes (close 0)" closed_ok
 	expect_what "the directory is removed at the last close" absent "$RTB/$U"
@@ -445,7 +446,7 @@ $U l 0:0 777 $W/victim" tree "$RTB"
 
 	reset_rt
 	mkdir -m 700 "$W/rt/uservictim"
-	chown "$U:0" "$W/rt/uservictim"
+	chown "$U:$U" "$W/rt/uservictim"
 	ln -s ../uservictim "$RTB/$U"
 	pt_err "a symlink to a directory of the user's own (0700): still refused" "$MSG_SESSION" "u$U" open_session
 	expect_eq "... nothing counted or created" ".pam_subid d 0:0 700 
@@ -461,13 +462,13 @@ $U l 0:0 777 ../uservictim" tree "$RTB"
 
 	reset_rt
 	mkdir -m 755 "$RTB/$U"
-	chown "$U:0" "$RTB/$U"
+	chown "$U:$U" "$RTB/$U"
 	pt_err "a directory of the user's with mode 0755: session error" "$MSG_SESSION" "u$U" open_session
-	expect_what "... left with mode 0755" "directory $U:0 755" "$RTB/$U"
+	expect_what "... left with mode 0755" "directory $U:$U 755" "$RTB/$U"
 
 	reset_rt
 	mkdir -m 1700 "$RTB/$U"
-	chown "$U:0" "$RTB/$U"
+	chown "$U:$U" "$RTB/$U"
 	pt_err "a directory of the user's with mode 1700: session error" "$MSG_SESSION" "u$U" open_session
 
 	reset_rt
@@ -495,9 +496,9 @@ $U l 0:0 777 ../uservictim" tree "$RTB"
 
 	reset_rt
 	mkdir -m 700 "$RTB/.pam_subid"
-	chown "$U:0" "$RTB/.pam_subid"
+	chown "$U:$U" "$RTB/.pam_subid"
 	pt_err ".pam_subid owned by the user: session error" "$MSG_SESSION" "u$U" open_session
-	expect_eq "... nothing left but it" ".pam_subid d $U:0 700 " tree "$RTB"
+	expect_eq "... nothing left but it" ".pam_subid d $U:$U 700 " tree "$RTB"
 
 	echo "# the runtime base"
 	reset_rt 1777
@@ -545,7 +546,7 @@ checks_options() {
 	expect_eq "nothing was created" "" tree "$RTB"
 	configure "runtime_dir=$W/rt/x runtime_dir=$RTB"
 	pt_ok "the last runtime_dir= counts" "u$U" open_session
-	expect_what "... $RTB/$U" "directory $U:0 700" "$RTB/$U"
+	expect_what "... $RTB/$U" "directory $U:$U 700" "$RTB/$U"
 	expect_what "... not in the first" absent "$W/rt/x"
 }
 
@@ -608,17 +609,17 @@ checks_cgroup() {
 	local C=$CGP/user-$U
 	local conf="${CONF_USERS}cgroup-parent $CGP
 "
-	local owned=". $U:0
-cgroup.procs $U:0
-cgroup.subtree_control $U:0
-cgroup.threads $U:0"
+	local owned=". $U:$U
+cgroup.procs $U:$U
+cgroup.subtree_control $U:$U
+cgroup.threads $U:$U"
 
 	configure "runtime_dir=$RTB cgroup" "$conf"
 	reset_rt
 	pt_ok "cgroup: open_session" "u$U" open_session
 	expect_eq "... created $C, the directory and the three files the user's" "$owned" cg_files "$C"
 	expect_eq "... cgroup.max.depth stays root's" 0:0 stat -c %u:%g "$C/cgroup.max.depth"
-	expect_what "... and the runtime directory" "directory $U:0 700" "$RTB/$U"
+	expect_what "... and the runtime directory" "directory $U:$U 700" "$RTB/$U"
 	rmcg "$C"
 	reset_rt
 
@@ -664,9 +665,9 @@ cgroup.threads $U:0"
 
 	echo "# an existing cgroup"
 	mkdir "$C"
-	chown "$U:0" "$C"
+	chown "$U:$U" "$C"
 	pt_ok "the user's own existing cgroup is delegated again" "u$U" open_session close_session
-	expect_what "... and left in place at close (not created by this session)" "directory $U:0 755" "$C"
+	expect_what "... and left in place at close (not created by this session)" "directory $U:$U 755" "$C"
 	rmcg "$C"
 	mkdir "$C"
 	pt_err "an existing cgroup of root's: session error" "$MSG_SESSION" "u$U" open_session
