@@ -25,7 +25,7 @@ command -v podman >/dev/null 2>&1 || skip "podman is not installed"
 command -v runc >/dev/null 2>&1 || skip "runc is not installed (crun does not work on this host's hybrid cgroups)"
 [ -x /bin/busybox ] || skip "busybox-static is not installed (needed to make a base image offline)"
 
-U=$USER_UID
+U=$USER_UID  # 1000000000: OpenShift project block 0, pool block 100000
 
 # podman_in (lib.sh) with the runc runtime: crun fails on this host's
 # hybrid cgroups.
@@ -77,10 +77,10 @@ all_checks() {
 	expect_match "newuidmap is nss_subid's" 0 out '\(nss_subid\)' /usr/bin/newuidmap --version
 	expect_match "newgidmap is nss_subid's" 0 out '\(nss_subid\)' /usr/bin/newgidmap --version
 	new_home
-	expect_eq "podman unshare uid_map: own UID and the pool" $'0 1000590000 1\n1 3966624 65536' \
+	expect_eq "podman unshare uid_map: own UID and the pool" "0 $U 1"$'\n1 100000 65536' \
 		eval 'podman_runc "$PH" unshare cat /proc/self/uid_map | awk "{ \$1 = \$1; print }"'
 	new_home
-	expect_eq "podman unshare gid_map: own GID and the pool" $'0 0 1\n1 3966624 65536' \
+	expect_eq "podman unshare gid_map: own GID and the pool" $'0 0 1\n1 100000 65536' \
 		eval 'podman_runc "$PH" unshare cat /proc/self/gid_map | awk "{ \$1 = \$1; print }"'
 	new_home
 	run build_in "$PH"
