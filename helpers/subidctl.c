@@ -337,6 +337,21 @@ static int cmd_explain(int argc, char **argv, const char *cfgpath)
                 printf("denied: %llu is not a subordinate %s of %s\n", (unsigned long long)id, kn, who);
                 rc = EXIT_NO;
         }
+        /* The userns trade-off (nss_subid.conf(5)), said where it applies. */
+        for (size_t i = 0; i < g.n; i++) {
+                if (g.g[i].src != SRC_USERNS)
+                        continue;
+                if (si.cfg.userns_no_accounts)
+                        printf("note: userns no-accounts: the IDs of this namespace's own accounts (/etc/%s) are "
+                               "not granted; the nested namespace has that many IDs fewer\n",
+                               kind == KIND_GID ? "group" : "passwd");
+                else
+                        printf("note: userns all: the IDs of this namespace's own accounts (/etc/%s) are granted "
+                               "too, so %s can become them in a nested namespace; 'subids userns no-accounts' "
+                               "leaves them out\n",
+                               kind == KIND_GID ? "group" : "passwd", who);
+                break;
+        }
 out:
         sys_input_done(&si);
         return rc;

@@ -123,6 +123,8 @@ checks_defaults() {
 		in_ns 1000 0 "$SUBIDCTL" explain u1000 1 999
 	expect_match "subidctl explain u1000 1 1000: denied (1000 is the caller)" 1 out '^denied' \
 		in_ns 1000 0 "$SUBIDCTL" explain u1000 1 1000
+	expect_match "subidctl explain states the userns trade-off (accounts granted too)" 0 out \
+		"^note: userns all: .*'subids userns no-accounts'" in_ns 1000 0 "$SUBIDCTL" explain u1000 1 999
 }
 
 # A nested rootless user namespace, mapped by shadow's newuidmap/newgidmap.
