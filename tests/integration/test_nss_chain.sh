@@ -97,21 +97,19 @@ reset_trace() {
 	chmod 666 "$TRACE"
 }
 
-# loop N UID GID CMD...: run CMD N times as UID:GID, each under timeout 10;
-# prints the distinct outputs with their counts and "timeouts=K" (exit
-# status 124 of timeout) and "other=K" (any other failure).
+# loop N UID GID CMD...: run CMD N times as UID:GID, each under timeout
+# LOOP_TIMEOUT seconds (10); prints each distinct result with its count:
+# the output of a run that exited 0, "exit=STATUS" for any other (124:
+# timeout killed it).
 loop() {
 	local n=$1 u=$2 g=$3
 	shift 3
 	as_id "$u" "$g" sh -c '
-		n=$1; shift; to=0; other=0
+		n=$1; t=$2; shift 2
 		for i in $(seq "$n"); do
-			out=$(timeout 10 "$@"); rc=$?
-			if [ "$rc" = 124 ]; then to=$((to + 1));
-			elif [ "$rc" != 0 ]; then other=$((other + 1));
-			else printf "%s\n" "$out"; fi
-		done | sort | uniq -c | awk "{ \$1 = \$1; print }"
-		echo "timeouts=$to other=$other"' sh "$n" "$@"
+			out=$(timeout "$t" "$@"); rc=$?
+			if [ "$rc" = 0 ]; then printf "%s\n" "$out"; else echo "exit=$rc"; fi
+		done | sort | uniq -c | awk "{ \$1 = \$1; print }"' sh "$n" "${LOOP_TIMEOUT:-10}" "$@"
 }
 
 # expect_refused DESC ERE MAP CMD...: CMD (shadow's newuidmap or newgidmap
@@ -194,14 +192,11 @@ checks_directory_wins() {
 
 	# Re-entry: 50 lookups each, none may hang (timeout 10 s each).
 	expect_eq "$tag$CTL: 50 x timeout 10 getent passwd 61200 as root: diruser every time" \
-		"50 $DIRUSER
-timeouts=0 other=0" loop 50 0 0 getent passwd 61200
+		"50 $DIRUSER" loop 50 0 0 getent passwd 61200
 	expect_eq "$tag: 50 x timeout 10 getent passwd 61200 as 61200: diruser every time" \
-		"50 $DIRUSER
-timeouts=0 other=0" loop 50 61200 61200 getent passwd 61200
+		"50 $DIRUSER" loop 50 61200 61200 getent passwd 61200
 	expect_eq "$tag$CTL: 50 x timeout 10 getent group 61300 as 61200: dirgroup every time" \
-		"50 $DIRGROUP
-timeouts=0 other=0" loop 50 61200 61200 getent group 61300
+		"50 $DIRGROUP" loop 50 61200 61200 getent group 61300
 }
 
 checks_defaults() {
@@ -307,6 +302,38 @@ checks_range() {
 			! grep -Ev " depth=[01] " "$TRACE" | grep -q .'
 }
 
+# A directory module whose initializer looks a user up (as one whose
+# library resolves the caller when it is loaded would): nss_subid loads it
+# first (subid comes before testdir), from inside a lookup.  That lookup
+# re-entered nss_subid under its own module lock and hung for ever.
+checks_initializer() {
+	echo "# a directory module whose constructor calls getpwuid_r/getgrgid_r"
+	cc -O2 -Wall -shared -fPIC -DTESTDIR_CTOR_LOOKUP -Wl,-soname,libnss_testdir.so.2 \
+		-o "$O/lib/libnss_testdir.so.2" "$IT_DIR/nss_testdir.c" -ldl ||
+		hard_error "cc -DTESTDIR_CTOR_LOOKUP nss_testdir.c failed"
+	use_lib on
+	chain_layer ctor "$RANGE_CONF"
+	reset_trace
+	expect_eq "ctor (control): the constructor runs (traced getent passwd dirprobe)" \
+		"dirprobe:x:61299:61299:pw61201=u61201 gr61201=u61201:/:/bin/sh" \
+		env TESTDIR_TRACE="$TRACE" getent passwd dirprobe
+	run cat "$TRACE"
+	expect_true "ctor (control): the trace shows the constructor's lookups" \
+		grep -Eq '^[0-9]+ [^ ]+ constructor\(-\) depth=0 found pw61201=[^ ]+ gr61201=[^ ]+$' "$TRACE"
+	LOOP_TIMEOUT=5
+	expect_eq "ctor: 3 x timeout 5 getent passwd 61200 as root: diruser, no hang" \
+		"3 $DIRUSER" loop 3 0 0 getent passwd 61200
+	expect_eq "ctor: 3 x timeout 5 getent passwd 61200 as 61200: diruser, no hang" \
+		"3 $DIRUSER" loop 3 61200 61200 getent passwd 61200
+	expect_eq "ctor: 3 x timeout 5 getent group 61300 as root: dirgroup, no hang" \
+		"3 $DIRGROUP" loop 3 0 0 getent group 61300
+	expect_eq "ctor: 3 x timeout 5 getent passwd 61201 as root: synthesized, no hang" \
+		"3 u61201:x:61201:61201:nss_subid synthesized user:/tmp:/bin/sh" loop 3 0 0 getent passwd 61201
+	expect_eq "ctor: 3 x timeout 5 getsubids 61200 as 61200 (plugin): nothing, no hang" \
+		"3 exit=1" loop 3 61200 61200 getsubids 61200
+	LOOP_TIMEOUT=10
+}
+
 all_checks() {
 	TRACE=$W/trace/trace.log
 	mkdir -p "$W/trace"
@@ -319,6 +346,7 @@ all_checks() {
 
 	checks_defaults
 	checks_range
+	checks_initializer
 }
 
 run_tests all_checks
