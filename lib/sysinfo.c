@@ -432,29 +432,67 @@ static struct nssmod {
 } mods[NSS_SERVICES_MAX * 2];
 
 /* The module's two entry points, loaded once per process (never closed:
- * glibc keeps its modules loaded too). */
+ * glibc keeps its modules loaded too).
+ *
+ * dlopen() runs the module's initializers (and those of the libraries it
+ * pulls in), which may look a user up: that comes back into our entry
+ * points on this thread, so nss_depth is raised around it and they answer
+ * NOTFOUND at once.  mod_lock is not held across dlopen(): a lookup from
+ * an initializer would otherwise wait for it forever on this thread, and
+ * another thread's dlopen() (which holds the loader's lock while it runs
+ * initializers) could wait for it while we wait for the loader's lock.
+ * Two threads may both dlopen() the same module; the first to publish
+ * wins, and the second handle's extra reference is harmless (never
+ * closed anyway). */
+static struct nssmod *find_locked(const char *name, size_t *free_slot)
+{
+        size_t n = sizeof(mods) / sizeof(mods[0]);
+        *free_slot = n;
+        for (size_t i = 0; i < n; i++) {
+                if (!mods[i].tried) {
+                        *free_slot = i;
+                        break;
+                }
+                if (strcmp(mods[i].name, name) == 0)
+                        return &mods[i];
+        }
+        return NULL;
+}
+
 static struct nssmod *module(const char *name)
 {
-        struct nssmod *m = NULL;
+        char so[NSS_SERVICE_MAX + 32], sym[NSS_SERVICE_MAX + 32];
+        struct nssmod *m;
+        pwuid_fn pw = NULL;
+        grgid_fn gr = NULL;
+        size_t slot;
+        void *h;
+
         pthread_mutex_lock(&mod_lock);
-        for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]) && !m; i++) {
-                if (mods[i].tried && strcmp(mods[i].name, name) == 0)
-                        m = &mods[i];
-                else if (!mods[i].tried) {
-                        char so[NSS_SERVICE_MAX + 32], sym[NSS_SERVICE_MAX + 32];
-                        void *h;
-                        m = &mods[i];
-                        strcpy(m->name, name);
-                        m->tried = true;
-                        snprintf(so, sizeof(so), "libnss_%s.so.2", name);
-                        h = dlopen(so, RTLD_LAZY | RTLD_LOCAL);
-                        if (h) {
-                                snprintf(sym, sizeof(sym), "_nss_%s_getpwuid_r", name);
-                                m->pw = (pwuid_fn)(uintptr_t)dlsym(h, sym);
-                                snprintf(sym, sizeof(sym), "_nss_%s_getgrgid_r", name);
-                                m->gr = (grgid_fn)(uintptr_t)dlsym(h, sym);
-                        }
-                }
+        m = find_locked(name, &slot);
+        pthread_mutex_unlock(&mod_lock);
+        if (m || slot == sizeof(mods) / sizeof(mods[0]))
+                return m;
+
+        snprintf(so, sizeof(so), "libnss_%s.so.2", name);
+        nss_depth++;
+        h = dlopen(so, RTLD_LAZY | RTLD_LOCAL);
+        nss_depth--;
+        if (h) {
+                snprintf(sym, sizeof(sym), "_nss_%s_getpwuid_r", name);
+                pw = (pwuid_fn)(uintptr_t)dlsym(h, sym);
+                snprintf(sym, sizeof(sym), "_nss_%s_getgrgid_r", name);
+                gr = (grgid_fn)(uintptr_t)dlsym(h, sym);
+        }
+
+        pthread_mutex_lock(&mod_lock);
+        m = find_locked(name, &slot);
+        if (!m && slot < sizeof(mods) / sizeof(mods[0])) {
+                m = &mods[slot];
+                strcpy(m->name, name);
+                m->pw = pw;
+                m->gr = gr;
+                m->tried = true;
         }
         pthread_mutex_unlock(&mod_lock);
         return m;
