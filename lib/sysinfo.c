@@ -598,16 +598,16 @@ static struct {
 } known_cache[KNOWN_CACHE];
 static unsigned known_next;
 
-bool sys_id_known(enum subid_kind k, uint32_t id, bool fresh)
+/* The same, with the files database already in hand (files may be NULL). */
+static bool id_known_files(const struct colon_db *files, enum subid_kind k, uint32_t id, bool fresh)
 {
         struct nss_services svc;
-        const struct colon_db *files = sys_db_get(k == KIND_GID ? DB_GROUP : DB_PASSWD, fresh);
         bool known = files && colon_db_has_id(files, id);
-        int64_t t = now_ms();
+        int64_t t;
 
-        sys_db_put(files);
         if (known)
                 return true;
+        t = now_ms();
         other_services(k, fresh, &svc);
         if (svc.n == 0)
                 return false;
@@ -633,6 +633,14 @@ bool sys_id_known(enum subid_kind k, uint32_t id, bool fresh)
         known_cache[known_next % KNOWN_CACHE].checked = t;
         known_next++;
         pthread_mutex_unlock(&cache_lock);
+        return known;
+}
+
+bool sys_id_known(enum subid_kind k, uint32_t id, bool fresh)
+{
+        const struct colon_db *files = sys_db_get(k == KIND_GID ? DB_GROUP : DB_PASSWD, fresh);
+        bool known = id_known_files(files, k, id, fresh);
+        sys_db_put(files);
         return known;
 }
 
@@ -690,7 +698,7 @@ int sys_input_init_path(struct sys_input *si, enum subid_kind kind, unsigned fla
         si->in.caller_id = kind == KIND_GID ? si->in.caller_gid : si->in.caller_uid;
         si->passwd = sys_db_get(DB_PASSWD, fresh);
         si->in.id_known = input_id_known;
-        si->in.caller_known = si->in.caller_uid == 0 || sys_id_known(KIND_UID, si->in.caller_uid, fresh);
+        si->in.caller_known = si->in.caller_uid == 0 || id_known_files(si->passwd, KIND_UID, si->in.caller_uid, fresh);
         si->in.accounts = kind == KIND_GID ? (si->group = sys_db_get(DB_GROUP, fresh)) : si->passwd;
         if (flags & SYS_MAP) {
                 r = sys_userns(kind, &si->in.in_userns, &si->map, fresh);
