@@ -649,7 +649,9 @@ static bool input_id_known(const struct policy_input *in, enum subid_kind k, uin
 {
         const struct sys_input *si = (const struct sys_input *)(const void *)((const char *)in -
                                                                               offsetof(struct sys_input, in));
-        return sys_id_known(k, id, si->fresh);
+        /* The files database this input already holds, if it has it. */
+        const struct colon_db *files = k == KIND_UID ? si->passwd : si->group;
+        return files ? id_known_files(files, k, id, si->fresh) : sys_id_known(k, id, si->fresh);
 }
 
 /* policy_input.subdb_fn: the policy asked for /etc/subuid; load it once. */
