@@ -282,6 +282,22 @@ wait_userns() {
 	return 1
 }
 
+# ns_holder UID GID: a `sleep 60` of UID:GID in a new user namespace with
+# no map yet (newuidmap/newgidmap fill it in); its PID goes to HOLDER.  A
+# simple command, not as_id, so that $! is the process that becomes the
+# sleep (setpriv, env and unshare all exec).  ns_holder_stop ends it.
+ns_holder() {
+	setpriv --reuid="$1" --regid="$2" --clear-groups -- \
+		env -i PATH="$SAFE_PATH" unshare --user sleep 60 </dev/null >/dev/null 2>&1 &
+	HOLDER=$!
+	wait_userns "$HOLDER" $$
+}
+
+ns_holder_stop() {
+	kill "$HOLDER" 2>/dev/null
+	wait "$HOLDER" 2>/dev/null
+}
+
 # pod_image: the files of a simulated pod's image, in which UID 1000 is in
 # no file, and the namespace's root (host NSROOT); ENTRY is what nss_subid
 # synthesizes for UID 1000 there.  Call before run_tests.

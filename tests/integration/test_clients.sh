@@ -35,28 +35,6 @@ map_of() {
 	awk '{ $1 = $1; print }' "/proc/$1/$2"
 }
 
-# start_holder: as the user, start a process in a new user namespace with no
-# map yet (newuidmap/newgidmap fill it in); its PID goes to HOLDER.
-start_holder() {
-	local self i
-	# A simple command, not the as_user function, so that $! is the process
-	# that becomes the sleep (setpriv, env and unshare all exec).
-	setpriv --reuid="$U" --regid="$USER_GID" --clear-groups -- \
-		env -i PATH="$SAFE_PATH" unshare --user sleep 60 </dev/null >/dev/null 2>&1 &
-	HOLDER=$!
-	self=$(readlink /proc/self/ns/user)
-	for i in $(seq 100); do
-		[ "$(readlink "/proc/$HOLDER/ns/user" 2>/dev/null)" != "$self" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_holder() {
-	kill "$HOLDER" 2>/dev/null
-	wait "$HOLDER" 2>/dev/null
-}
-
 checks_defaults() {
 	echo "# no /etc/nss_subid.conf: built-in defaults (users self, pool 100000 65536)"
 	use_etc
@@ -106,7 +84,7 @@ checks_defaults() {
 
 	# shadow's set-user-ID newuidmap/newgidmap ask the plugin
 	# (shadow_subid_has_range) before writing a map.
-	if start_holder; then
+	if ns_holder "$U" "$USER_GID"; then
 		expect_eq "newuidmap (set-user-ID, Debian uidmap) maps own UID + pool" "" \
 			as_user newuidmap "$HOLDER" 0 "$U" 1 1 100000 65536
 		expect_eq "newuidmap: resulting uid_map" $'0 1000000000 1\n1 100000 65536' map_of "$HOLDER" uid_map
@@ -115,8 +93,8 @@ checks_defaults() {
 	else
 		fail "start a user namespace as the user" "unshare --user did not create a namespace"
 	fi
-	stop_holder
-	if start_holder; then
+	ns_holder_stop
+	if ns_holder "$U" "$USER_GID"; then
 		expect_fail "newuidmap refuses one ID past the pool" nonzero \
 			as_user newuidmap "$HOLDER" 0 "$U" 1 1 100000 65537
 		expect_eq "newuidmap refused: uid_map still empty" "" map_of "$HOLDER" uid_map
@@ -125,7 +103,7 @@ checks_defaults() {
 	else
 		fail "start a user namespace as the user" "unshare --user did not create a namespace"
 	fi
-	stop_holder
+	ns_holder_stop
 
 	expect_match "subidctl check without a file: exit 0" 0 out '' as_user "$SUBIDCTL" check
 	expect_match "subidctl show as the user: synthesized entry and pool" 0 out \
@@ -387,7 +365,7 @@ checks_security() {
 	expect_eq "alice keeps exactly her line (shadow's files answer)" "0: alice 100000 65536" getsubids alice
 	expect_fail "the pool block 0 is alice's: getsubids u$U grants nothing" nonzero as_user getsubids "u$U"
 	expect_fail "61200 (DynamicUser-like, gid 0): no pool block at all" nonzero as_id 61200 0 getsubids u61200
-	if start_holder; then
+	if ns_holder "$U" "$USER_GID"; then
 		expect_fail "shadow's newuidmap refuses alice's range to u$U" nonzero \
 			as_user newuidmap "$HOLDER" 0 "$U" 1 1 100000 65536
 		expect_fail "shadow's newgidmap refuses alice's range to u$U" nonzero \
@@ -396,7 +374,7 @@ checks_security() {
 	else
 		fail "start a user namespace as the user" "unshare --user did not create a namespace"
 	fi
-	stop_holder
+	ns_holder_stop
 	expect_match "subidctl check names the pool and alice's line" 1 err \
 		"subids pool 100000-.* overlaps /etc/subuid:1 \\(alice:100000:65536\\)" "$SUBIDCTL" check
 	expect_match "subidctl explain denies alice's range" 1 out '^denied' \

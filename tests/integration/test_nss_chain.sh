@@ -59,26 +59,6 @@ map_of() {
 	awk '{ $1 = $1; print }' "/proc/$1/$2"
 }
 
-# start_holder UID GID: a process of UID:GID in a new user namespace with no
-# map yet; its PID goes to HOLDER.
-start_holder() {
-	local self
-	setpriv --reuid="$1" --regid="$2" --clear-groups -- \
-		env -i PATH="$SAFE_PATH" unshare --user sleep 60 </dev/null >/dev/null 2>&1 &
-	HOLDER=$!
-	self=$(readlink /proc/self/ns/user)
-	for _ in $(seq 100); do
-		[ "$(readlink "/proc/$HOLDER/ns/user" 2>/dev/null)" != "$self" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_holder() {
-	kill "$HOLDER" 2>/dev/null
-	wait "$HOLDER" 2>/dev/null
-}
-
 # chain_layer NAME [CONF]: an /etc layer with the three-service chain and,
 # if given, CONF as /etc/nss_subid.conf; mounted.
 chain_layer() {
@@ -171,7 +151,7 @@ checks_directory_wins() {
 	# shadow's set-user-ID newuidmap/newgidmap: getpwuid(61200) is diruser
 	# (pw_gid 61200, the caller's GID), so they go on to ask the plugin
 	# (shadow_subid_has_range) for diruser's ranges, which must refuse.
-	if start_holder 61200 61200; then
+	if ns_holder 61200 61200; then
 		expect_refused "$tag: shadow's newuidmap as 61200:61200: the plugin refuses the block $conf_block" \
 			"$NOT_ALLOWED" uid_map as_id 61200 61200 newuidmap "$HOLDER" 0 61200 1 1 "$conf_block" 65536
 		expect_refused "$tag: shadow's newgidmap as 61200:61200: the plugin refuses the block $conf_block" \
@@ -179,16 +159,16 @@ checks_directory_wins() {
 	else
 		fail "$tag: start a user namespace as 61200" "unshare --user did not create a namespace"
 	fi
-	stop_holder
+	ns_holder_stop
 	# A `--user 61200` container keeps GID 0: if u61200 (GID 0 for itself)
 	# were synthesized, newuidmap would map the block.
-	if start_holder 61200 0; then
+	if ns_holder 61200 0; then
 		expect_refused "$tag: shadow's newuidmap as 61200:0 maps nothing" '' uid_map \
 			as_id 61200 0 newuidmap "$HOLDER" 0 61200 1 1 "$conf_block" 65536
 	else
 		fail "$tag: start a user namespace as 61200:0" "unshare --user did not create a namespace"
 	fi
-	stop_holder
+	ns_holder_stop
 
 	# Re-entry: 50 lookups each, none may hang (timeout 10 s each).
 	expect_eq "$tag$CTL: 50 x timeout 10 getent passwd 61200 as root: diruser every time" \
@@ -222,7 +202,7 @@ checks_defaults() {
 		"u1000000000:x:1000000000:0:nss_subid synthesized user:/tmp:/bin/sh" as_user getent passwd 1000000000
 	expect_eq "defaults (control): u1000000000 itself: pool slot 0" "0: u1000000000 100000 65536" \
 		as_user getsubids u1000000000
-	if start_holder "$USER_UID" "$USER_GID"; then
+	if ns_holder "$USER_UID" "$USER_GID"; then
 		expect_eq "defaults (control): shadow's newuidmap maps u1000000000's pool block" "" \
 			as_user newuidmap "$HOLDER" 0 "$USER_UID" 1 1 100000 65536
 		expect_eq "defaults (control): resulting uid_map" $'0 1000000000 1\n1 100000 65536' \
@@ -230,7 +210,7 @@ checks_defaults() {
 	else
 		fail "defaults: start a user namespace as $USER_UID" "unshare --user did not create a namespace"
 	fi
-	stop_holder
+	ns_holder_stop
 }
 
 checks_range() {
@@ -251,7 +231,7 @@ checks_range() {
 		as_id 61201 61201 getsubids u61201
 	# GID 0: shadow's newuidmap wants pw_gid = the caller's GID, and
 	# before issue 10 a synthesized entry always carried GID 0.
-	if start_holder 61201 0; then
+	if ns_holder 61201 0; then
 		expect_eq "range (control): shadow's newuidmap as 61201:0 maps 61201's block" "" \
 			as_id 61201 0 newuidmap "$HOLDER" 0 61201 1 1 "$b61201" 65536
 		expect_eq "range (control): resulting uid_map" "0 61201 1
@@ -259,7 +239,7 @@ checks_range() {
 	else
 		fail "range: start a user namespace as 61201" "unshare --user did not create a namespace"
 	fi
-	stop_holder
+	ns_holder_stop
 	# Slot 200's IDs have no owner to be named after.
 	expect_fail "range: no subordinate name in 61200's would-be block (getent passwd $((b61200 + 21)))" 2 \
 		getent passwd $((b61200 + 21))
